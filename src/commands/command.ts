@@ -1,0 +1,19 @@
+import type { z } from 'zod';
+import type { Context } from '../core/context.js';
+import type { ExitCode } from '../core/errors.js';
+
+/**
+ * One subcommand: a zod schema for its options, `run` that returns data, `print` that
+ * shows it (text or `--json`), and the exit code the data means.
+ */
+export interface Command<S extends z.ZodType, R> {
+  schema: S;
+  run(options: z.infer<S>, ctx: Context): Promise<R>;
+  print(result: R, options: z.infer<S>, ctx: Pick<Context, 'out' | 'settings'>): void;
+  exitCode(result: R, options: z.infer<S>): ExitCode;
+}
+
+/** Declares a command with its types inferred. */
+export function defineCommand<S extends z.ZodType, R>(command: Command<S, R>): Command<S, R> {
+  return command;
+}

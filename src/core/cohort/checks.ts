@@ -1,0 +1,93 @@
+import type { IssueLog, IssueType } from './issues.js';
+
+/** The soft thresholds of the cohort's shape. */
+export interface Thresholds {
+  minTotal: number;
+  minCreators: number;
+  minLabels: number;
+  checkUsers: boolean;
+}
+
+/** One line of the report: a check with its status and counts. */
+export interface Check {
+  id: string;
+  title: string;
+  status: 'pass' | 'fail' | 'warn';
+  count: number;
+  detail: string;
+  threshold?: number;
+}
+
+interface Stats {
+  rows: number;
+  labels: number;
+  creators: number;
+}
+
+const ROW_CHECKS: { id: IssueType; title: string; hard: boolean; noun: string }[] = [
+  { id: 'encoding-error', title: 'encoding', hard: true, noun: 'file is not UTF-8' },
+  { id: 'csv-syntax', title: 'CSV syntax', hard: true, noun: 'CSV syntax error' },
+  { id: 'header', title: 'header', hard: true, noun: 'header problem' },
+  { id: 'ragged-row', title: 'column count', hard: true, noun: 'ragged row' },
+  { id: 'invalid-email', title: 'email syntax', hard: true, noun: 'malformed email' },
+  { id: 'duplicate-email', title: 'duplicates', hard: true, noun: 'duplicate email' },
+  { id: 'invalid-cohort', title: 'cohort labels', hard: true, noun: 'empty or too long cohort' },
+  { id: 'unknown-label', title: 'allowed labels', hard: true, noun: 'label not in --labels' },
+  {
+    id: 'likely-duplicate',
+    title: 'likely duplicates',
+    hard: false,
+    noun: 'likely duplicate (dots or +tag)',
+  },
+  {
+    id: 'user-collision',
+    title: 'existing users',
+    hard: false,
+    noun: 'email already in public.users',
+  },
+];
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** The report's checks in display order, from the issue counts and the stats. */
+export function buildChecks(
+  log: IssueLog,
+  stats: Stats,
+  t: Thresholds & { labels?: string[] },
+): Check[] {
+  const checks: Check[] = ROW_CHECKS.filter(
+    (c) => (c.id !== 'unknown-label' || t.labels) && (c.id !== 'user-collision' || t.checkUsers),
+  ).map((c) => {
+    const count = log.count(c.id);
+    const status = count === 0 ? 'pass' : c.hard ? 'fail' : 'warn';
+    return {
+      id: c.id,
+      title: c.title,
+      status,
+      count,
+      detail: count === 0 ? 'ok' : plural(count, c.noun),
+    };
+  });
+  const threshold = (
+    id: string,
+    title: string,
+    count: number,
+    min: number,
+    what: string,
+  ): Check => ({
+    id,
+    title,
+    status: count >= min ? 'pass' : 'warn',
+    count,
+    threshold: min,
+    detail: `${plural(count, what)} (minimum ${min})`,
+  });
+  checks.push(
+    threshold('min-total', 'total', stats.rows, t.minTotal, 'recipient'),
+    threshold('min-creators', 'creators', stats.creators, t.minCreators, 'creator row'),
+    threshold('min-labels', 'distinct labels', stats.labels, t.minLabels, 'label'),
+  );
+  return checks;
+}

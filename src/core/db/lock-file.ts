@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import { UserError } from '../errors.js';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes the embedded database's lock file (one process at a time may open a PGlite data
+ * directory; two would corrupt it). A lock left by a dead process is taken over.
+ * Returns the function that releases it.
+ */
+export function acquireLockFile(lockPath: string, dataDir: string): () => void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(lockPath, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(fs.readFileSync(lockPath, 'utf8').trim());
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+        throw new UserError(
+          `the embedded database at ${dataDir} is in use by process ${holder}`,
+          1,
+          'wait for that command to finish, or stop it; set DATABASE_URL to share a server instead',
+        );
+      }
+      fs.rmSync(lockPath, { force: true });
+    }
+  }
+  throw new UserError(`could not lock the embedded database at ${dataDir}`, 1);
+}

@@ -1,0 +1,50 @@
+import postgres from 'postgres';
+import { UserError } from '../errors.js';
+import { clientOptions, type Database } from './database.js';
+import { describeAddress, parseDatabaseUrl, type ServerAddress } from './url.js';
+
+/** Turns a connection failure into one line naming host and port, never the password. */
+export function connectionError(error: unknown, address: ServerAddress): UserError {
+  const where = describeAddress(address);
+  const code = (error as { code?: string }).code;
+  const reasons: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    ENOTFOUND: 'host not found',
+    EAI_AGAIN: 'host not found',
+    ETIMEDOUT: 'timed out',
+    CONNECT_TIMEOUT: 'timed out',
+    ECONNRESET: 'connection reset',
+    '28P01': `password authentication failed for user "${address.user}"`,
+    '28000': `authentication rejected for user "${address.user}"`,
+    '3D000': `database "${address.database}" does not exist`,
+  };
+  const reason = (code && reasons[code]) ?? 'connection failed';
+  return new UserError(
+    `cannot connect to the database at ${where}: ${reason}`,
+    1,
+    'check that the server is running and DATABASE_URL is right',
+  );
+}
+
+/** Opens a client on a PostgreSQL server and checks it answers. */
+export async function openServer(url: string, max: number): Promise<Database> {
+  const address = parseDatabaseUrl(url);
+  const sql = postgres(url, { ...clientOptions, max });
+  try {
+    await sql`select 1`;
+  } catch (error) {
+    await sql.end({ timeout: 0 }).catch(() => {});
+    throw connectionError(error, address);
+  }
+  let closed = false;
+  return {
+    sql,
+    kind: 'server',
+    label: describeAddress(address),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await sql.end({ timeout: 5 });
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { UserError } from '../errors.js';
+
+/** Host, port and database of a connection URL, for messages. Never the password. */
+export interface ServerAddress {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+}
+
+/** Parses a `postgres://` URL, or says clearly why it is not one (without echoing it). */
+export function parseDatabaseUrl(url: string): ServerAddress {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UserError(
+      'DATABASE_URL is not a valid URL',
+      1,
+      'expected postgres://USER:PASSWORD@HOST:PORT/DATABASE',
+    );
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new UserError(
+      `DATABASE_URL must start with postgres:// or postgresql:// (got ${parsed.protocol}//)`,
+      1,
+    );
+  }
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  const user = decodeURIComponent(parsed.username);
+  const hostParam = parsed.searchParams.get('host');
+  return {
+    host: parsed.hostname || hostParam || 'localhost',
+    port: parsed.port ? Number(parsed.port) : 5432,
+    database: database || user || 'postgres',
+    user,
+  };
+}
+
+/** "host:port/database", the way every message names a server. */
+export function describeAddress(address: ServerAddress): string {
+  return `${address.host}:${address.port}/${address.database}`;
+}
+
+/** Replaces the password of any URL inside `text` by `***`. */
+export function redactUrls(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@\s]*)(@)/gi, '$1***$3');
+}

@@ -1,0 +1,141 @@
+import type { Sql } from 'postgres';
+import { UserError } from '../errors.js';
+import type { MigrationFile } from './files.js';
+
+/** Advisory lock key held while migrating (two operators cannot migrate at once). */
+export const MIGRATE_LOCK = 7_418_326_601;
+
+const TRACKING = 'beta_invites_schema_migrations';
+
+/** An applied migration as recorded in the tracking table. */
+export interface AppliedMigration {
+  name: string;
+  sha256: string;
+  appliedAt: Date;
+  durationMs: number;
+}
+
+/** Where the database stands against the migrations folder. */
+export interface MigrationState {
+  applied: AppliedMigration[];
+  pending: MigrationFile[];
+  /** Applied files whose content changed since. */
+  drift: { name: string; recorded: string; current: string }[];
+  /** Recorded migrations with no file in the folder any more. */
+  missing: string[];
+}
+
+async function trackingExists(sql: Sql): Promise<boolean> {
+  const [row] = await sql<{ exists: boolean }[]>`
+    select to_regclass(${'public.' + TRACKING}) is not null as exists`;
+  return row?.exists === true;
+}
+
+export async function ensureTrackingTable(sql: Sql): Promise<void> {
+  await sql`
+    create table if not exists public.beta_invites_schema_migrations (
+      name text primary key,
+      sha256 text not null,
+      applied_at timestamptz not null default now(),
+      duration_ms integer not null
+    )`;
+}
+
+/** Compares the folder with the tracking table, without creating anything. */
+export async function migrationState(sql: Sql, files: MigrationFile[]): Promise<MigrationState> {
+  const rows = (await trackingExists(sql))
+    ? await sql<{ name: string; sha256: string; applied_at: Date; duration_ms: number }[]>`
+        select name, sha256, applied_at, duration_ms
+        from public.beta_invites_schema_migrations order by name`
+    : [];
+  const recorded = new Map(rows.map((row) => [row.name, row]));
+  const byName = new Map(files.map((file) => [file.name, file]));
+  return {
+    applied: rows.map((row) => ({
+      name: row.name,
+      sha256: row.sha256,
+      appliedAt: row.applied_at,
+      durationMs: row.duration_ms,
+    })),
+    pending: files.filter((file) => !recorded.has(file.name)),
+    drift: files
+      .filter((file) => recorded.has(file.name) && recorded.get(file.name)?.sha256 !== file.sha256)
+      .map((file) => ({
+        name: file.name,
+        recorded: recorded.get(file.name)?.sha256 ?? '',
+        current: file.sha256,
+      })),
+    missing: rows.filter((row) => !byName.has(row.name)).map((row) => row.name),
+  };
+}
+
+/** Refuses to go on when an applied file was edited. */
+export function assertNoDrift(state: MigrationState): void {
+  const first = state.drift[0];
+  if (!first) return;
+  const names = state.drift.map((d) => d.name).join(', ');
+  throw new UserError(
+    `migration drift: ${names} changed after being applied (recorded sha256 ${first.recorded.slice(0, 12)}…, file ${first.current.slice(0, 12)}…)`,
+    1,
+    'restore the applied file and put the change in a new migration file',
+  );
+}
+
+/** Applies one file (in its own transaction unless it opts out) and records it. */
+export async function applyMigration(
+  sql: Sql,
+  file: MigrationFile,
+  now: () => number,
+): Promise<number> {
+  const started = now();
+  const record = async (db: Sql) => {
+    const duration = Math.round(now() - started);
+    await db`insert into public.beta_invites_schema_migrations (name, sha256, duration_ms)
+             values (${file.name}, ${file.sha256}, ${duration})`;
+    return duration;
+  };
+  if (!file.transactional) {
+    await sql.unsafe(file.sql);
+    return record(sql);
+  }
+  return sql.begin(async (tx) => {
+    await tx.unsafe(file.sql);
+    return record(tx as unknown as Sql);
+  });
+}
+
+/**
+ * Runs `fn` holding the session-level migrate lock. `sql` must be a single-connection
+ * client (max: 1) so the lock and the work share one session.
+ */
+export async function withMigrateLock<T>(
+  sql: Sql,
+  options: { wait: boolean; where: string },
+  fn: () => Promise<T>,
+): Promise<T> {
+  if (options.wait) {
+    await sql`select pg_advisory_lock(${MIGRATE_LOCK})`;
+  } else {
+    const [row] = await sql<{ locked: boolean }[]>`
+      select pg_try_advisory_lock(${MIGRATE_LOCK}) as locked`;
+    if (!row?.locked) {
+      throw new UserError(
+        `another migrate is running on ${options.where} (advisory lock ${MIGRATE_LOCK} is held)`,
+        1,
+        'wait for it to finish, or rerun with --wait',
+      );
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await sql`select pg_advisory_unlock(${MIGRATE_LOCK})`;
+  }
+}
+
+/** True when `public.users` (the host application's table) exists. */
+export async function usersTableExists(sql: Sql): Promise<boolean> {
+  const [row] = await sql<{ exists: boolean }[]>`
+    select to_regclass('public.users') is not null as exists`;
+  return row?.exists === true;
+}
