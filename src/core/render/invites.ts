@@ -1,0 +1,194 @@
+import type { Sql, TransactionSql } from 'postgres';
+import { UserError, errorMessage } from '../errors.js';
+import { generateCode } from './codes.js';
+
+/** Namespace of the per-recipient advisory locks (the second key is hashtext(lower(email))). */
+export const RECIPIENT_LOCK_NAMESPACE = 41_726;
+
+/** A recipient to give an invite to. */
+export interface Recipient {
+  email: string;
+  cohort: string;
+}
+
+/** The invite a recipient got: reused (pending, same cohort) or created now. */
+export interface InviteRow {
+  id: string;
+  code: string;
+  expiresAt: Date;
+  createdAt: Date;
+  created: boolean;
+}
+
+export type InviteOutcome = { ok: true; invite: InviteRow } | { ok: false; error: string };
+
+export interface InviteOptions {
+  expiresInSeconds: number;
+  sentBy: string | null;
+}
+
+interface Row {
+  id: string;
+  code: string;
+  expires_at: Date;
+  created_at: Date;
+  created: boolean;
+}
+
+const toInvite = (row: Row): InviteRow => ({
+  id: row.id,
+  code: row.code,
+  expiresAt: row.expires_at,
+  createdAt: row.created_at,
+  created: row.created,
+});
+
+/** Resolves `--sent-by EMAIL|UUID` against public.users before anything is written. */
+export async function resolveSentBy(sql: Sql, value: string | undefined): Promise<string | null> {
+  if (!value) return null;
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+  const rows = uuid
+    ? await sql<{ id: string }[]>`select id::text from public.users where id = ${value}::uuid`
+    : await sql<
+        { id: string }[]
+      >`select id::text from public.users where lower(email) = lower(${value})`;
+  const id = rows[0]?.id;
+  if (!id) {
+    throw new UserError(
+      `--sent-by: no user ${value} in public.users`,
+      1,
+      'give the email or id of an existing operator account',
+    );
+  }
+  return id;
+}
+
+/**
+ * One recipient, inside the caller's transaction: lock the address, reuse the pending
+ * invite of the same cohort or insert one. A code collision retries with a new code.
+ */
+async function inviteOne(tx: TransactionSql, r: Recipient, o: InviteOptions): Promise<InviteRow> {
+  await tx`select pg_advisory_xact_lock(${RECIPIENT_LOCK_NAMESPACE}, hashtext(lower(${r.email})))`;
+  const [existing] = await tx<Row[]>`
+    select id::text, code, expires_at, created_at, false as created from public.beta_invites
+    where lower(email) = lower(${r.email}) and cohort = ${r.cohort}
+      and used_at is null and expires_at > now()
+    order by created_at desc limit 1`;
+  if (existing) return toInvite(existing);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const [row] = await tx.savepoint(
+        (sp) => sp<Row[]>`
+        insert into public.beta_invites (code, email, cohort, expires_at, sent_by)
+        values (${generateCode()}, ${r.email}, ${r.cohort},
+                now() + make_interval(secs => ${o.expiresInSeconds}), ${o.sentBy})
+        returning id::text, code, expires_at, created_at, true as created`,
+      );
+      if (!row) throw new Error('insert returned no row');
+      return toInvite(row);
+    } catch (error) {
+      const e = error as { code?: string; constraint_name?: string };
+      const codeClash = e.code === '23505' && /code/.test(e.constraint_name ?? '');
+      if (!codeClash || attempt >= 5) throw error;
+    }
+  }
+}
+
+interface BatchRow extends Row {
+  ord: number;
+}
+
+/**
+ * The whole batch in two statements: lock every address (in hash order, so concurrent
+ * runs cannot deadlock), then reuse-or-insert set-based. Throws if any row fails.
+ */
+async function inviteSetBased(
+  tx: TransactionSql,
+  batch: Recipient[],
+  o: InviteOptions,
+): Promise<InviteRow[]> {
+  const emails = batch.map((r) => r.email);
+  const cohorts = batch.map((r) => r.cohort);
+  const codes = batch.map(() => generateCode());
+  await tx`
+    select pg_advisory_xact_lock(${RECIPIENT_LOCK_NAMESPACE}, h)
+    from (select distinct hashtext(lower(e)) as h from unnest(${emails}::text[]) as e order by 1) as s`;
+  const rows = await tx<BatchRow[]>`
+    with input as (
+      select * from unnest(${emails}::text[], ${cohorts}::text[], ${codes}::text[])
+        with ordinality as t(email, cohort, code, ord)
+    ), existing as (
+      select distinct on (i.ord) i.ord, b.id, b.code, b.expires_at, b.created_at
+      from input i
+      join public.beta_invites b on lower(b.email) = lower(i.email) and b.cohort = i.cohort
+      where b.used_at is null and b.expires_at > now()
+      order by i.ord, b.created_at desc
+    ), inserted as (
+      insert into public.beta_invites (code, email, cohort, expires_at, sent_by)
+      select i.code, i.email, i.cohort, now() + make_interval(secs => ${o.expiresInSeconds}), ${o.sentBy}::uuid
+      from input i
+      where not exists (select 1 from existing e where e.ord = i.ord)
+      order by i.ord
+      returning id, code, expires_at, created_at
+    )
+    select e.ord, e.id::text, e.code, e.expires_at, e.created_at, false as created from existing e
+    union all
+    select i.ord, n.id::text, n.code, n.expires_at, n.created_at, true from inserted n
+    join input i on i.code = n.code`;
+  const byOrd = new Map(rows.map((row) => [Number(row.ord), toInvite(row)]));
+  return batch.map((_, i) => {
+    const invite = byOrd.get(i + 1);
+    if (!invite) throw new Error(`no invite returned for row ${i + 1} of the batch`);
+    return invite;
+  });
+}
+
+/** The slow path: a savepoint per recipient, so one failure spares the others. */
+async function invitePerRow(
+  tx: TransactionSql,
+  batch: Recipient[],
+  o: InviteOptions,
+): Promise<InviteOutcome[]> {
+  const outcomes: InviteOutcome[] = [];
+  for (const recipient of batch) {
+    try {
+      outcomes.push({ ok: true, invite: await tx.savepoint((sp) => inviteOne(sp, recipient, o)) });
+    } catch (error) {
+      if (isConnectionError(error)) throw error;
+      outcomes.push({ ok: false, error: errorMessage(error) });
+    }
+  }
+  return outcomes;
+}
+
+/**
+ * The database went away (not one recipient's fault): stop the run instead of marking
+ * every remaining recipient failed. Class 08 is connection exceptions, 57P0x shutdowns.
+ */
+export function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string') return false;
+  return (
+    /^(08|57P0)/.test(code) || /^CONNECTION_|^E(CONNRESET|CONNREFUSED|PIPE|TIMEDOUT)$/.test(code)
+  );
+}
+
+/**
+ * Invites a batch: the set-based statement in one transaction (batch speed) and, if any
+ * recipient makes it fail, the batch again in one transaction with a savepoint per
+ * recipient (per-recipient isolation): a failure is rolled back to its savepoint and
+ * reported, the others commit. Nothing is returned for a row that did not commit.
+ */
+export async function inviteBatch(
+  sql: Sql,
+  batch: Recipient[],
+  options: InviteOptions,
+): Promise<InviteOutcome[]> {
+  try {
+    const invites = await sql.begin((tx) => inviteSetBased(tx, batch, options));
+    return invites.map((invite) => ({ ok: true, invite }));
+  } catch (error) {
+    if (isConnectionError(error)) throw error;
+    return sql.begin((tx) => invitePerRow(tx, batch, options));
+  }
+}

@@ -1,0 +1,133 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../errors.js';
+import { csvLine, neutralizeFormula } from '../csv-write.js';
+import { OUTDIR, readJsonLines, writeFileAtomic } from '../outdir/files.js';
+import { manifestEntry, type ManifestEntry } from '../outdir/manifest.js';
+
+/** Creates the output folder (or reuses it) and proves it is writable, before any work. */
+export function prepareOutDir(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    const probe = path.join(dir, `.write-test-${process.pid}`);
+    fs.writeFileSync(probe, '');
+    fs.rmSync(probe);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    const reason =
+      {
+        EACCES: 'permission denied',
+        EROFS: 'read-only file system',
+        ENOTDIR: 'a parent is not a folder',
+        EEXIST: 'exists and is not a folder',
+      }[code] ?? code;
+    throw new UserError(
+      `cannot write to the output folder ${dir}: ${reason}`,
+      1,
+      'choose another folder with --out',
+    );
+  }
+}
+
+/** The key a recipient's manifest entry is found by across runs. */
+export function recipientKey(email: string, cohort: string): string {
+  return `${email.toLowerCase()}\u0000${cohort}`;
+}
+
+/** Entries of an earlier run into the same folder (empty for a new folder). */
+export function previousManifest(dir: string): Map<string, ManifestEntry> {
+  const entries = new Map<string, ManifestEntry>();
+  for (const value of readJsonLines(path.join(dir, OUTDIR.manifest))) {
+    const parsed = manifestEntry.safeParse(value);
+    if (parsed.success)
+      entries.set(recipientKey(parsed.data.email, parsed.data.cohort), parsed.data);
+  }
+  return entries;
+}
+
+/** `00042-alice_example.org.eml`: sortable, and safe on every file system. */
+export function emlFileName(seq: number, width: number, email: string): string {
+  const safe = email
+    .toLowerCase()
+    .replace('@', '_')
+    .replace(/[^a-z0-9._+-]/g, '_')
+    .slice(0, 100);
+  return `${String(seq).padStart(width, '0')}-${safe}.eml`;
+}
+
+/** Writes one .eml so that a reader never sees a partial file. */
+export async function writeEml(dir: string, name: string, bytes: Buffer): Promise<void> {
+  const temp = path.join(dir, `.${name}.tmp`);
+  await fs.promises.writeFile(temp, bytes);
+  await fs.promises.rename(temp, path.join(dir, name));
+}
+
+/**
+ * Streams this run's manifest lines to a temp file; `commit` adds the earlier run's
+ * entries this run did not touch, fsyncs and renames it into place atomically.
+ */
+export class ManifestWriter {
+  private readonly temp: string;
+  private readonly fd: number;
+  private readonly written = new Set<string>();
+
+  constructor(private readonly dir: string) {
+    this.temp = path.join(dir, `.${OUTDIR.manifest}.${process.pid}.tmp`);
+    this.fd = fs.openSync(this.temp, 'w');
+  }
+
+  add(entry: ManifestEntry): void {
+    this.written.add(recipientKey(entry.email, entry.cohort));
+    fs.writeSync(this.fd, JSON.stringify(entry) + '\n');
+  }
+
+  commit(previous: Map<string, ManifestEntry>): void {
+    for (const [key, entry] of previous) {
+      if (!this.written.has(key)) fs.writeSync(this.fd, JSON.stringify(entry) + '\n');
+    }
+    fs.fsyncSync(this.fd);
+    fs.closeSync(this.fd);
+    fs.renameSync(this.temp, path.join(this.dir, OUTDIR.manifest));
+  }
+
+  abort(): void {
+    fs.closeSync(this.fd);
+    fs.rmSync(this.temp, { force: true });
+  }
+}
+
+/** One row that failed: its original fields and why. */
+export interface FailedRow {
+  fields: string[];
+  error: string;
+}
+
+/**
+ * Writes `failed.csv` (the input's header plus `error`) atomically, or removes a stale
+ * one when this run had no failure. Free-text cells are neutralised against formula
+ * injection; email and cohort stay verbatim so a rerun reads the same recipient.
+ */
+export function writeFailedCsv(
+  dir: string,
+  columns: string[],
+  rows: FailedRow[],
+): string | undefined {
+  const file = path.join(dir, OUTDIR.failed);
+  if (rows.length === 0) {
+    fs.rmSync(file, { force: true });
+    return undefined;
+  }
+  const verbatim = new Set(['email', 'cohort']);
+  const outColumns = columns.includes('error') ? columns : [...columns, 'error'];
+  let text = csvLine(outColumns);
+  for (const row of rows) {
+    const values = columns.map((name, i) =>
+      verbatim.has(name) ? (row.fields[i] ?? '') : neutralizeFormula(row.fields[i] ?? ''),
+    );
+    if (columns.includes('error')) values[columns.indexOf('error')] = neutralizeFormula(row.error);
+    else values.push(neutralizeFormula(row.error));
+    text += csvLine(values);
+  }
+  writeFileAtomic(file, text);
+  return file;
+}

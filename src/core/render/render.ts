@@ -1,0 +1,180 @@
+import { createHash } from 'node:crypto';
+import type { Sql } from 'postgres';
+import type { CohortHeader } from '../cohort/header.js';
+import { readCohortRows, type CohortRow } from '../cohort/rows.js';
+import type { Context } from '../context.js';
+import type { ManifestEntry } from '../outdir/manifest.js';
+import { composeInvitation, type ComposeSettings } from './compose.js';
+import { inviteBatch, type InviteOptions, type InviteOutcome } from './invites.js';
+import {
+  ManifestWriter,
+  emlFileName,
+  previousManifest,
+  recipientKey,
+  writeEml,
+  writeFailedCsv,
+  type FailedRow,
+} from './outdir.js';
+import { previewInvites } from './preview.js';
+
+/** What `render` needs besides the context. */
+export interface RenderPlan {
+  file: string;
+  out: string;
+  /** Recipients in the file (from validation), for numbering and progress. */
+  total: number;
+  compose: ComposeSettings;
+  /** Undefined for `--dry-run`: preview codes, no database. */
+  invites?: InviteOptions & { sql: Sql };
+  /** For `--dry-run`: the clock and validity of the preview invites. */
+  preview: { now: Date; expiresInMs: number };
+  batchSize: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** What a run did. */
+export interface RenderStats {
+  rendered: number;
+  created: number;
+  reused: number;
+  failed: number;
+  interrupted: boolean;
+  failedCsv?: string;
+}
+
+type Batch = CohortRow[];
+
+async function* batches(
+  file: string,
+  size: number,
+  header: { value?: CohortHeader },
+): AsyncGenerator<Batch> {
+  let batch: Batch = [];
+  for await (const item of readCohortRows(file)) {
+    if ('columns' in item) {
+      header.value = item;
+      continue;
+    }
+    batch.push(item);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/**
+ * Invites, renders and records every recipient of a validated cohort. The database work
+ * of batch k+1 runs while batch k is composed and written, so it hides behind rendering.
+ * An .eml is written only for a committed invite; failures go to failed.csv.
+ */
+export async function renderCohort(
+  plan: RenderPlan,
+  ctx: Pick<Context, 'signal'>,
+): Promise<RenderStats> {
+  const previous = previousManifest(plan.out);
+  const width = Math.max(5, String(plan.total + previous.size).length);
+  let nextSeq = nextFreeSeq(previous);
+  const manifest = new ManifestWriter(plan.out);
+  const failed: FailedRow[] = [];
+  const stats: RenderStats = { rendered: 0, created: 0, reused: 0, failed: 0, interrupted: false };
+  const header: { value?: CohortHeader } = {};
+  const invite = (batch: Batch): Promise<InviteOutcome[]> =>
+    plan.invites
+      ? inviteBatch(plan.invites.sql, batch, plan.invites)
+      : Promise.resolve(previewInvites(batch, plan.preview.now, plan.preview.expiresInMs));
+  try {
+    const source = batches(plan.file, plan.batchSize, header);
+    let current = await source.next();
+    let pending = current.done ? undefined : invite(current.value);
+    while (!current.done && pending) {
+      const batch = current.value;
+      const outcomes = await pending;
+      current = ctx.signal.aborted ? { done: true, value: undefined } : await source.next();
+      pending = current.done ? undefined : invite(current.value);
+      const entries = await renderBatch(
+        batch,
+        outcomes,
+        plan,
+        (row) => {
+          const old = previous.get(recipientKey(row.email, row.cohort));
+          return old ? old.file : emlFileName(nextSeq++, width, row.email);
+        },
+        failed,
+      );
+      for (const entry of entries) manifest.add(entry);
+      count(stats, outcomes);
+      plan.onProgress?.(stats.rendered + stats.failed, plan.total);
+    }
+    stats.interrupted = ctx.signal.aborted;
+    // A batch already sent to the database when Ctrl-C came: let it finish, render it.
+    manifest.commit(previous);
+  } catch (error) {
+    manifest.abort();
+    throw error;
+  }
+  stats.failedCsv = writeFailedCsv(plan.out, header.value?.columns ?? [], failed);
+  return stats;
+}
+
+function count(stats: RenderStats, outcomes: InviteOutcome[]): void {
+  for (const outcome of outcomes) {
+    if (!outcome.ok) stats.failed++;
+    else {
+      stats.rendered++;
+      if (outcome.invite.created) stats.created++;
+      else stats.reused++;
+    }
+  }
+}
+
+function nextFreeSeq(previous: Map<string, ManifestEntry>): number {
+  let max = 0;
+  for (const entry of previous.values()) max = Math.max(max, Number.parseInt(entry.file, 10) || 0);
+  return max + 1;
+}
+
+async function renderBatch(
+  batch: Batch,
+  outcomes: InviteOutcome[],
+  plan: RenderPlan,
+  nameFor: (row: CohortRow) => string,
+  failed: FailedRow[],
+): Promise<ManifestEntry[]> {
+  const jobs = batch.map(async (row, i): Promise<ManifestEntry | undefined> => {
+    const outcome = outcomes[i];
+    if (!outcome?.ok) {
+      failed.push({ fields: row.fields, error: outcome?.error ?? 'no result' });
+      return undefined;
+    }
+    const { invite } = outcome;
+    const file = nameFor(row);
+    const bytes = await composeInvitation(
+      {
+        inviteId: invite.id,
+        code: invite.code,
+        email: row.email,
+        cohort: row.cohort,
+        expiresAt: invite.expiresAt,
+        createdAt: invite.createdAt,
+        extras: row.extras,
+        preview: !plan.invites,
+      },
+      plan.compose,
+    );
+    await writeEml(plan.out, file, bytes);
+    return {
+      email: row.email,
+      cohort: row.cohort,
+      inviteId: invite.id,
+      code: invite.code,
+      expiresAt: invite.expiresAt.toISOString(),
+      file,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      line: row.line,
+      ...(plan.invites ? {} : { preview: true }),
+    };
+  });
+  return (await Promise.all(jobs)).filter((e): e is ManifestEntry => e !== undefined);
+}
