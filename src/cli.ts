@@ -53,5 +53,30 @@ export function buildProgram(run: Runner): Command {
       run(() => import('./commands/validate-cohort.js'), { file, ...opts }),
     );
 
+  program
+    .command('render')
+    .description('create one invite per recipient and render a reviewable .eml for each')
+    .argument('<cohort.csv>', 'the cohort file (validated first)')
+    .option('--out <dir>', 'output folder (default: out-YYYY-MM-DD)')
+    .option('--template <dir>', 'template folder with subject.hbs, text.hbs, html.hbs')
+    .option('--expires-in <duration>', 'validity of new invites: 30d, 12h, 2w', '30d')
+    .option('--sent-by <email|uuid>', 'the operator, from public.users (recorded as sent_by)')
+    .option('--signup-url <url>', 'signup page; the code is added as ?code= or replaces {code} (or INVITE_SIGNUP_URL)')
+    .option('--feedback-url <url>', 'feedback form (or INVITE_FEEDBACK_URL)')
+    .option('--from <address>', 'From: "Name <address>" (or INVITE_FROM)')
+    .option('--reply-to <address>', 'Reply-To (or INVITE_REPLY_TO; default: the From address)')
+    .option('--time-zone <zone>', 'time zone of the expiry date in the copy', 'Europe/Paris')
+    .option('--min-total <n>', 'soft minimum of recipients', '50')
+    .option('--min-creators <n>', 'soft minimum of creator rows', '5')
+    .option('--min-labels <n>', 'soft minimum of distinct labels', '3')
+    .option('--labels <a,b,c>', 'the only cohort labels allowed')
+    .addOption(new Option('--batch-size <n>', 'recipients per database transaction').default('500').hideHelp())
+    .option('--dry-run', 'render with PREVIEW codes and touch no database (for CI)')
+    .option('--force', 'render even if soft checks fail (or FORCE=1)')
+    .option('--json', 'print one JSON summary')
+    .action((file: string, opts: Record<string, unknown>) =>
+      run(() => import('./commands/render.js'), { file, ...opts }),
+    );
+
   return program;
 }
