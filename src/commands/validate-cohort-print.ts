@@ -21,10 +21,10 @@ export function printCohortReport(
   const c = colors(ctx);
   const out = ctx.out;
   const { stats } = report;
-  out.line(
-    c.bold(`${report.file}: ${num(stats.rows)} recipients, ${num(stats.labels)} labels`) +
-      c.dim(` (columns: ${stats.columns.join(', ')})`),
-  );
+  const recipients = `${num(stats.rows)} recipient${stats.rows === 1 ? '' : 's'}`;
+  const labels = `${num(stats.labels)} label${stats.labels === 1 ? '' : 's'}`;
+  const columns = stats.columns.length > 0 ? ` (columns: ${stats.columns.join(', ')})` : '';
+  out.line(c.bold(`${report.file}: ${recipients}, ${labels}`) + c.dim(columns));
   const issues = [...report.errors, ...report.warnings];
   for (const check of report.checks) {
     const mark = MARK[check.status];

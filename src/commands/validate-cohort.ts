@@ -6,12 +6,21 @@ import { defineCommand } from './command.js';
 import { count, format } from './options.js';
 import { printCohortReport, printGithub } from './validate-cohort-print.js';
 
+/** A threshold flag: plain decimal digits only (`count` alone reads "" as 0, "0x10" as 16). */
+const threshold = (fallback: number) =>
+  z
+    .preprocess(
+      (value) => (typeof value === 'string' && !/^\s*-?\d+\s*$/.test(value) ? Number.NaN : value),
+      count,
+    )
+    .default(fallback);
+
 const schema = z
   .object({
     file: z.string().min(1),
-    minTotal: count.default(50),
-    minCreators: count.default(5),
-    minLabels: count.default(3),
+    minTotal: threshold(50),
+    minCreators: threshold(5),
+    minLabels: threshold(3),
     labels: z
       .string()
       .transform((s) =>
@@ -20,6 +29,7 @@ const schema = z
           .map((l) => l.trim())
           .filter(Boolean),
       )
+      .refine((labels) => labels.length > 0, { error: 'expected a comma-separated list of labels' })
       .optional(),
     checkUsers: z.boolean().default(false),
     force: z.boolean().default(false),
@@ -52,17 +62,23 @@ export function runValidation(options: Options, ctx: Context): Promise<CohortRep
   });
 }
 
+/** The report, and whether soft checks were forced (`--force` or `FORCE=1`). */
+type Result = CohortReport & { forced: boolean };
+
 export default defineCommand({
   schema,
-  run: runValidation,
+  async run(options, ctx): Promise<Result> {
+    const report = await runValidation(options, ctx);
+    return { ...report, forced: options.force || ctx.settings.force };
+  },
   print(report, options, ctx) {
     if (options.json || options.format === 'json') ctx.out.json(report);
     else if (options.format === 'github') printGithub(report, ctx.out);
-    else printCohortReport(report, ctx, options.force || ctx.settings.force);
+    else printCohortReport(report, ctx, report.forced);
   },
-  exitCode(report, options) {
+  exitCode(report) {
     if (report.verdict === 'blocked') return ExitCode.blocked;
-    if (report.verdict === 'warn' && !options.force) return ExitCode.warn;
+    if (report.verdict === 'warn' && !report.forced) return ExitCode.warn;
     return ExitCode.ok;
   },
 });

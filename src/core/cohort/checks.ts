@@ -24,26 +24,57 @@ interface Stats {
   creators: number;
 }
 
-const ROW_CHECKS: { id: IssueType; title: string; hard: boolean; noun: string }[] = [
-  { id: 'encoding-error', title: 'encoding', hard: true, noun: 'file is not UTF-8' },
-  { id: 'csv-syntax', title: 'CSV syntax', hard: true, noun: 'CSV syntax error' },
-  { id: 'header', title: 'header', hard: true, noun: 'header problem' },
-  { id: 'ragged-row', title: 'column count', hard: true, noun: 'ragged row' },
-  { id: 'invalid-email', title: 'email syntax', hard: true, noun: 'malformed email' },
-  { id: 'duplicate-email', title: 'duplicates', hard: true, noun: 'duplicate email' },
-  { id: 'invalid-cohort', title: 'cohort labels', hard: true, noun: 'empty or too long cohort' },
-  { id: 'unknown-label', title: 'allowed labels', hard: true, noun: 'label not in --labels' },
+/** The per-row checks; `nouns` is [one, many] for the count in the report. */
+const ROW_CHECKS: { id: IssueType; title: string; hard: boolean; nouns: [string, string] }[] = [
+  {
+    id: 'encoding-error',
+    title: 'encoding',
+    hard: true,
+    nouns: ['file is not UTF-8', 'file is not UTF-8'],
+  },
+  {
+    id: 'csv-syntax',
+    title: 'CSV syntax',
+    hard: true,
+    nouns: ['CSV syntax error', 'CSV syntax errors'],
+  },
+  { id: 'header', title: 'header', hard: true, nouns: ['header problem', 'header problems'] },
+  { id: 'ragged-row', title: 'column count', hard: true, nouns: ['ragged row', 'ragged rows'] },
+  {
+    id: 'invalid-email',
+    title: 'email syntax',
+    hard: true,
+    nouns: ['malformed email', 'malformed emails'],
+  },
+  {
+    id: 'duplicate-email',
+    title: 'duplicates',
+    hard: true,
+    nouns: ['row with a duplicate email', 'rows with a duplicate email'],
+  },
+  {
+    id: 'invalid-cohort',
+    title: 'cohort labels',
+    hard: true,
+    nouns: ['empty or too long cohort', 'empty or too long cohorts'],
+  },
+  {
+    id: 'unknown-label',
+    title: 'allowed labels',
+    hard: true,
+    nouns: ['label not in --labels', 'labels not in --labels'],
+  },
   {
     id: 'likely-duplicate',
     title: 'likely duplicates',
     hard: false,
-    noun: 'likely duplicate (dots or +tag)',
+    nouns: ['likely duplicate (dots or +tag)', 'likely duplicates (dots or +tag)'],
   },
   {
     id: 'user-collision',
     title: 'existing users',
     hard: false,
-    noun: 'email already in public.users',
+    nouns: ['email already in public.users', 'emails already in public.users'],
   },
 ];
 
@@ -67,7 +98,7 @@ export function buildChecks(
       title: c.title,
       status,
       count,
-      detail: count === 0 ? 'ok' : plural(count, c.noun),
+      detail: count === 0 ? 'ok' : `${count} ${c.nouns[count === 1 ? 0 : 1]}`,
     };
   });
   const threshold = (

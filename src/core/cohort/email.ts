@@ -3,6 +3,7 @@ export const MAX_EMAIL_LENGTH = 320;
 
 // Dot-atom local part: atext runs separated by single dots (RFC 5322 §3.2.3).
 const LOCAL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+const ATEXT_OR_DOT = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]$/;
 // Letters, digits and inner hyphens (RFC 1035 label), up to 63 characters.
 const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 
@@ -14,6 +15,7 @@ const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 export function emailProblem(email: string): string | null {
   if (email === '') return 'email is empty';
   if (email.length > MAX_EMAIL_LENGTH) return `email is longer than ${MAX_EMAIL_LENGTH} characters`;
+  if (/\s/.test(email)) return 'email contains a space';
   const at = email.lastIndexOf('@');
   if (at < 0) return 'email has no @';
   const local = email.slice(0, at);
@@ -22,10 +24,10 @@ export function emailProblem(email: string): string | null {
   if (local.length > 64) return 'email local part is longer than 64 characters';
   if (!LOCAL.test(local)) {
     if (local.includes('@')) return 'email has more than one @';
-    if (/\s/.test(local)) return 'email contains a space';
     if (/^\.|\.$|\.\./.test(local))
       return 'email local part has a leading, trailing or doubled dot';
-    return 'email local part has a character that is not allowed';
+    const bad = [...local].find((c) => !ATEXT_OR_DOT.test(c)) ?? '';
+    return `email local part has a character that is not allowed (${bad})`;
   }
   if (domain === '') return 'email has no domain';
   if (domain.length > 253) return 'email domain is longer than 253 characters';

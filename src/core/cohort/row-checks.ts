@@ -10,6 +10,10 @@ export const MAX_COHORT_LENGTH = 64;
 export interface RowState {
   /** Lower-cased email → line of its first occurrence. */
   seen: Map<string, number>;
+  /** The spelling of first occurrences that differ from their key (for the report). */
+  spelled: Map<string, string>;
+  /** Keys whose first occurrence was already reported as a duplicate. */
+  reported: Set<string>;
   /** Canonical mailbox → first line, only for addresses that differ from their canonical form. */
   variants: Map<string, { line: number; email: string }>;
   distribution: Map<string, number>;
@@ -25,7 +29,7 @@ export function checkRow(row: CsvRow, header: CohortHeader, state: RowState, log
       line,
       field: '',
       value: fields.join(','),
-      message: `row has ${fields.length} fields, the header has ${header.columns.length}`,
+      message: `row has ${fields.length} field${fields.length === 1 ? '' : 's'}, the header has ${header.columns.length}`,
     });
     return;
   }
@@ -37,7 +41,11 @@ export function checkRow(row: CsvRow, header: CohortHeader, state: RowState, log
     log.add({ type: 'invalid-email', line, field: 'email', value: email, message: problem });
     return;
   }
-  checkDuplicate(line, emailKey(email), state, log);
+  const key = emailKey(email);
+  if (checkDuplicate(line, email, key, state, log)) return;
+  state.seen.set(key, line);
+  if (email !== key) state.spelled.set(key, email);
+  checkLikelyDuplicate(line, key, state, log);
 }
 
 function checkCohort(line: number, cohort: string, state: RowState, log: IssueLog): void {
@@ -59,19 +67,37 @@ function checkCohort(line: number, cohort: string, state: RowState, log: IssueLo
   state.distribution.set(cohort, (state.distribution.get(cohort) ?? 0) + 1);
 }
 
-function checkDuplicate(line: number, key: string, state: RowState, log: IssueLog): void {
+function checkDuplicate(
+  line: number,
+  email: string,
+  key: string,
+  state: RowState,
+  log: IssueLog,
+): boolean {
   const first = state.seen.get(key);
-  if (first !== undefined) {
+  if (first === undefined) return false;
+  // Every row involved is reported: the first occurrence once, when its first twin shows up.
+  if (!state.reported.has(key)) {
+    state.reported.add(key);
     log.add({
       type: 'duplicate-email',
-      line,
+      line: first,
       field: 'email',
-      value: key,
-      message: `duplicate of line ${first}`,
+      value: state.spelled.get(key) ?? key,
+      message: `the same email appears again on line ${line}`,
     });
-    return;
   }
-  state.seen.set(key, line);
+  log.add({
+    type: 'duplicate-email',
+    line,
+    field: 'email',
+    value: email,
+    message: `duplicate of line ${first}`,
+  });
+  return true;
+}
+
+function checkLikelyDuplicate(line: number, key: string, state: RowState, log: IssueLog): void {
   const canonical = canonicalMailbox(key);
   const twin =
     canonical === key

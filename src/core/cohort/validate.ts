@@ -43,6 +43,8 @@ export async function validateCohort(
   const log = new IssueLog(options.keep);
   const state: RowState = {
     seen: new Map(),
+    spelled: new Map(),
+    reported: new Set(),
     variants: new Map(),
     distribution: new Map(),
     labels: options.labels ? new Set(options.labels) : undefined,
