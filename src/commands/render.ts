@@ -8,7 +8,7 @@ import { ExitCode, UsageError } from '../core/errors.js';
 import { defaultMigrationsDir } from '../core/migrations/files.js';
 import { assertMigrated } from '../core/migrations/migrate.js';
 import { resolveSentBy } from '../core/render/invites.js';
-import { prepareOutDir } from '../core/render/outdir.js';
+import { checkOutDir, prepareOutDir } from '../core/render/outdir.js';
 import { renderCohort, type RenderStats } from '../core/render/render.js';
 import { checkSender } from '../core/render/sender.js';
 import { defaultTemplateDir, loadTemplates } from '../core/render/templates.js';
@@ -94,6 +94,7 @@ async function run(options: Options, ctx: Context): Promise<RenderResult> {
     : defaultTemplateDir;
   const { templates, warnings } = loadTemplates(templateDir, extras);
   const out = path.resolve(ctx.cwd, options.out ?? `out-${ctx.clock().toISOString().slice(0, 10)}`);
+  checkOutDir(out);
   let invites;
   if (!options.dryRun) {
     const db = await ctx.db();

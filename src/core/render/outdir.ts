@@ -5,7 +5,46 @@ import { csvLine, neutralizeFormula } from '../csv-write.js';
 import { OUTDIR, readJsonLines, writeFileAtomic } from '../outdir/files.js';
 import { manifestEntry, type ManifestEntry } from '../outdir/manifest.js';
 
-/** Creates the output folder (or reuses it) and proves it is writable, before any work. */
+function outDirError(dir: string, code: string): UserError {
+  const reasons: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EROFS: 'read-only file system',
+    ENOTDIR: 'a parent is not a folder',
+    EEXIST: 'exists and is not a folder',
+  };
+  return new UserError(
+    `cannot write to the output folder ${dir}: ${reasons[code] ?? code}`,
+    1,
+    'choose another folder with --out',
+  );
+}
+
+/**
+ * Fails fast, before the database is touched, when the folder could not be written:
+ * the nearest existing ancestor must be a writable folder. Creates nothing.
+ */
+export function checkOutDir(dir: string): void {
+  for (let at = dir; ; at = path.dirname(at)) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(at);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      if (code === 'ENOENT' && path.dirname(at) !== at) continue;
+      throw outDirError(dir, code);
+    }
+    if (!stat.isDirectory()) throw outDirError(dir, at === dir ? 'EEXIST' : 'ENOTDIR');
+    try {
+      fs.accessSync(at, fs.constants.W_OK);
+    } catch (error) {
+      throw outDirError(dir, (error as NodeJS.ErrnoException).code ?? 'EACCES');
+    }
+    return;
+  }
+}
+
+/** Creates the output folder (or reuses it) and proves it is writable. */
 export function prepareOutDir(dir: string): void {
   try {
     fs.mkdirSync(dir, { recursive: true });
@@ -13,19 +52,7 @@ export function prepareOutDir(dir: string): void {
     fs.writeFileSync(probe, '');
     fs.rmSync(probe);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    const reason =
-      {
-        EACCES: 'permission denied',
-        EROFS: 'read-only file system',
-        ENOTDIR: 'a parent is not a folder',
-        EEXIST: 'exists and is not a folder',
-      }[code] ?? code;
-    throw new UserError(
-      `cannot write to the output folder ${dir}: ${reason}`,
-      1,
-      'choose another folder with --out',
-    );
+    throw outDirError(dir, (error as NodeJS.ErrnoException).code ?? 'error');
   }
 }
 
