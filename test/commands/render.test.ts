@@ -18,7 +18,7 @@ afterAll(async () => {
 const render = (args: string[], env: Record<string, string | undefined> = {}) =>
   runCli(['render', ...args], { db, env: { ...senderEnv, ...env } });
 
-async function invites(where: 'all' | string = 'all') {
+async function invites(where = 'all') {
   const sql = await db.sql();
   const rows = await sql<{ email: string; code: string; cohort: string; sent_by: string | null }[]>`
     select email, code, cohort, sent_by::text from public.beta_invites
