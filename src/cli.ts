@@ -78,5 +78,14 @@ export function buildProgram(run: Runner): Command {
       run(() => import('./commands/render.js'), { file, ...opts }),
     );
 
+  program
+    .command('report')
+    .description('attribution by cohort: invited, sent, redeemed, pending, expired, revoked')
+    .addOption(new Option('--format <format>', 'table (default)').choices(['table', 'csv', 'json']))
+    .option('--json', 'same as --format json')
+    .option('--since <date>', 'only invites created since YYYY-MM-DD (UTC) or an ISO 8601 time')
+    .option('--cohort <prefix>', 'only cohorts whose label starts with this text')
+    .action((opts: Record<string, unknown>) => run(() => import('./commands/report.js'), opts));
+
   return program;
 }

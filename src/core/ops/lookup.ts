@@ -1,0 +1,105 @@
+import type { Sql, TransactionSql } from 'postgres';
+import type { Target } from './target.js';
+
+/**
+ * Where an invite stands. `redeemed` wins; then `revoked`; then `expired` from the expiry
+ * instant on (`expires_at <= as-of`, the complement of render's reuse rule
+ * `expires_at > now()`); otherwise `pending`.
+ */
+export type InviteState = 'redeemed' | 'revoked' | 'expired' | 'pending';
+
+/** One invite as `show` and `revoke` present it. */
+export interface InviteRecord {
+  id: string;
+  code: string;
+  email: string;
+  cohort: string;
+  state: InviteState;
+  createdAt: Date;
+  sentAt: Date | null;
+  expiresAt: Date;
+  usedAt: Date | null;
+  revokedAt: Date | null;
+  revokeReason: string | null;
+  anonymizedAt: Date | null;
+  /** The operator recorded by `render --sent-by` (null if none, or the account is gone). */
+  sentBy: { id: string; email: string } | null;
+}
+
+type Db = Sql | TransactionSql;
+
+/**
+ * The state rule in SQL, the single definition `report`, `show` and `revoke` share.
+ * `asOf` is the instant to judge expiry at; omitted, the database's `now()`.
+ */
+export function stateSql(sql: Db, asOf?: Date) {
+  const at = asOf ? sql`${asOf}::timestamptz` : sql`now()`;
+  return sql`case
+    when b.used_at is not null then 'redeemed'
+    when b.revoked_at is not null then 'revoked'
+    when b.expires_at <= ${at} then 'expired'
+    else 'pending' end`;
+}
+
+/** The `where` clause matching a target (both forms use an index: code, lower(email)). */
+export function targetSql(sql: Db, target: Target) {
+  return target.kind === 'email'
+    ? sql`lower(b.email) = lower(${target.email})`
+    : sql`b.code = ${target.code}`;
+}
+
+interface Row {
+  id: string;
+  code: string;
+  email: string;
+  cohort: string;
+  state: InviteState;
+  created_at: Date;
+  sent_at: Date | null;
+  expires_at: Date;
+  used_at: Date | null;
+  revoked_at: Date | null;
+  revoke_reason: string | null;
+  anonymized_at: Date | null;
+  sent_by: string | null;
+  sent_by_email: string | null;
+}
+
+export function toRecord(row: Row): InviteRecord {
+  return {
+    id: row.id,
+    code: row.code,
+    email: row.email,
+    cohort: row.cohort,
+    state: row.state,
+    createdAt: row.created_at,
+    sentAt: row.sent_at,
+    expiresAt: row.expires_at,
+    usedAt: row.used_at,
+    revokedAt: row.revoked_at,
+    revokeReason: row.revoke_reason,
+    anonymizedAt: row.anonymized_at,
+    sentBy: row.sent_by ? { id: row.sent_by, email: row.sent_by_email ?? '' } : null,
+  };
+}
+
+/**
+ * Every invite of a person or a code, oldest first, with the operator who sent it.
+ * `lock` takes the rows `for update` (inside a transaction, for `revoke`).
+ */
+export async function findInvites(
+  sql: Db,
+  target: Target,
+  options: { asOf?: Date; lock?: boolean } = {},
+): Promise<InviteRecord[]> {
+  const rows = await sql<Row[]>`
+    select b.id::text, b.code, b.email, b.cohort, ${stateSql(sql, options.asOf)} as state,
+           b.created_at, b.sent_at, b.expires_at, b.used_at, b.revoked_at, b.revoke_reason,
+           b.anonymized_at, b.sent_by::text, u.email as sent_by_email
+    from public.beta_invites b
+    left join public.users u on u.id = b.sent_by
+    where ${targetSql(sql, target)}
+    order by b.created_at, b.id
+    ${options.lock ? sql`for update of b` : sql``}`;
+  return rows.map(toRecord);
+}

@@ -1,0 +1,95 @@
+import type { Sql } from 'postgres';
+import { stateSql } from './lookup.js';
+
+/** One line of the attribution report: a cohort, or the total of the selection. */
+export interface ReportRow {
+  /** The cohort label; null on the total line. */
+  cohort: string | null;
+  invited: number;
+  /** Handed to the mail transport by `send` (`sent_at` set). */
+  sent: number;
+  redeemed: number;
+  pending: number;
+  expired: number;
+  revoked: number;
+  /** redeemed ÷ invited, between 0 and 1 (null when nothing was invited). */
+  redemptionRate: number | null;
+  /** Median of `used_at − sent_at` over invites both sent and redeemed, in seconds. */
+  medianSecondsToRedeem: number | null;
+}
+
+export interface ReportFilter {
+  /** The instant states are judged at (`expires_at <= asOf` is expired). */
+  asOf: Date;
+  /** Only invites created at or after this instant. */
+  since?: Date;
+  /** Only cohorts whose label starts with this text. */
+  cohortPrefix?: string;
+}
+
+export interface AttributionReport {
+  cohorts: ReportRow[];
+  total: ReportRow;
+}
+
+interface Row extends Omit<ReportRow, 'redemptionRate'> {
+  is_total: boolean;
+}
+
+/** `LIKE` pattern matching texts that start with `prefix` literally. */
+export function likePrefix(prefix: string): string {
+  return prefix.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
+}
+
+/**
+ * The report in one statement: grouped by the indexed `cohort` column plus an empty
+ * grouping set for the total, with the state rule shared with `show` (`stateSql`).
+ * The prefix is a `LIKE 'prefix%'` so that a C-collated cohort index can serve it.
+ */
+export async function attributionReport(
+  sql: Sql,
+  filter: ReportFilter,
+): Promise<AttributionReport> {
+  const rows = await sql<Row[]>`
+    select grouping(b.cohort) = 1 as is_total, b.cohort,
+      count(*)::int as invited,
+      count(b.sent_at)::int as sent,
+      count(*) filter (where s.state = 'redeemed')::int as redeemed,
+      count(*) filter (where s.state = 'pending')::int as pending,
+      count(*) filter (where s.state = 'expired')::int as expired,
+      count(*) filter (where s.state = 'revoked')::int as revoked,
+      percentile_cont(0.5) within group (order by extract(epoch from b.used_at - b.sent_at)::float8)
+        filter (where b.used_at is not null and b.sent_at is not null) as "medianSecondsToRedeem"
+    from public.beta_invites b
+    cross join lateral (select ${stateSql(sql, filter.asOf)} as state) s
+    where ${filter.since ? sql`b.created_at >= ${filter.since}::timestamptz` : sql`true`}
+      and ${filter.cohortPrefix !== undefined ? sql`b.cohort like ${likePrefix(filter.cohortPrefix)}` : sql`true`}
+    group by grouping sets ((b.cohort), ())
+    order by grouping(b.cohort), b.cohort`;
+  const lines = rows.map(({ is_total, ...row }): ReportRow & { total: boolean } => ({
+    ...row,
+    cohort: is_total ? null : row.cohort,
+    redemptionRate: row.invited > 0 ? row.redeemed / row.invited : null,
+    total: is_total,
+  }));
+  const strip = ({ total: _total, ...row }: ReportRow & { total: boolean }): ReportRow => row;
+  const total = lines.find((l) => l.total);
+  return {
+    cohorts: lines.filter((l) => !l.total).map(strip),
+    total: total ? strip(total) : emptyRow(),
+  };
+}
+
+function emptyRow(): ReportRow {
+  return {
+    cohort: null,
+    invited: 0,
+    sent: 0,
+    redeemed: 0,
+    pending: 0,
+    expired: 0,
+    revoked: 0,
+    redemptionRate: null,
+    medianSecondsToRedeem: null,
+  };
+}
