@@ -6,6 +6,10 @@ import { MARK, colors, num, pad } from './style.js';
 
 const SHOWN = 20;
 
+function recipients(n: number): string {
+  return `${num(n)} recipient${n === 1 ? '' : 's'}`;
+}
+
 function issueLine(issue: Issue): string {
   const value = issue.value.length > 60 ? issue.value.slice(0, 57) + '...' : issue.value;
   if (issue.line === 0) return issue.message;
@@ -21,10 +25,9 @@ export function printCohortReport(
   const c = colors(ctx);
   const out = ctx.out;
   const { stats } = report;
-  const recipients = `${num(stats.rows)} recipient${stats.rows === 1 ? '' : 's'}`;
   const labels = `${num(stats.labels)} label${stats.labels === 1 ? '' : 's'}`;
   const columns = stats.columns.length > 0 ? ` (columns: ${stats.columns.join(', ')})` : '';
-  out.line(c.bold(`${report.file}: ${recipients}, ${labels}`) + c.dim(columns));
+  out.line(c.bold(`${report.file}: ${recipients(stats.rows)}, ${labels}`) + c.dim(columns));
   const issues = [...report.errors, ...report.warnings];
   for (const check of report.checks) {
     const mark = MARK[check.status];
@@ -82,6 +85,6 @@ export function printGithub(report: CohortReport, out: Output): void {
   report.errors.forEach((i) => emit('error', i));
   report.warnings.forEach((i) => emit('warning', i));
   out.line(
-    `::notice file=${file}::${escapeData(`${report.stats.rows} recipients, verdict ${report.verdict}`)}`,
+    `::notice file=${file}::${escapeData(`${recipients(report.stats.rows)}, verdict ${report.verdict}`)}`,
   );
 }

@@ -19,6 +19,8 @@ export interface Check {
 }
 
 interface Stats {
+  /** False when reading stopped early: the thresholds are not checked then. */
+  complete: boolean;
   rows: number;
   labels: number;
   creators: number;
@@ -115,6 +117,9 @@ export function buildChecks(
     threshold: min,
     detail: `${plural(count, what)} (minimum ${min})`,
   });
+  // A file read only in part (not UTF-8, broken CSV, bad header) has no meaningful size:
+  // its threshold warnings would only hide the real problem.
+  if (!stats.complete) return checks;
   checks.push(
     threshold('min-total', 'total', stats.rows, t.minTotal, 'recipient'),
     threshold('min-creators', 'creators', stats.creators, t.minCreators, 'creator row'),

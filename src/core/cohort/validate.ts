@@ -1,6 +1,6 @@
 import { MAX_COHORT_LENGTH, checkRow, type RowState } from './row-checks.js';
 import { CsvSyntaxError, EncodingError, readCsv } from './read-csv.js';
-import { parseHeader } from './header.js';
+import { parseHeader, type CohortHeader } from './header.js';
 import { HARD, IssueLog, type Issue } from './issues.js';
 import { buildChecks, type Check, type Thresholds } from './checks.js';
 
@@ -35,6 +35,14 @@ export interface CohortReport {
   omitted: number;
 }
 
+/** What one pass over the file saw. */
+interface Pass {
+  columns: string[];
+  rows: number;
+  /** The header was usable and every byte was read (no encoding or syntax error). */
+  complete: boolean;
+}
+
 /** Validates a cohort file in one streaming pass (plus one users query when asked). */
 export async function validateCohort(
   file: string,
@@ -49,76 +57,59 @@ export async function validateCohort(
     distribution: new Map(),
     labels: options.labels ? new Set(options.labels) : undefined,
   };
-  let columns: string[] = [];
-  let rows = 0;
-  let headerOk = false;
-  try {
-    let header: ReturnType<typeof parseHeader>['header'];
-    for await (const row of readCsv(file)) {
-      if (!header) {
-        const parsed = parseHeader(row.fields);
-        columns = parsed.header?.columns ?? row.fields;
-        for (const message of parsed.problems) {
-          log.add({
-            type: 'header',
-            line: row.line,
-            field: '',
-            value: row.fields.join(','),
-            message,
-          });
-        }
-        if (!parsed.header) break;
-        header = parsed.header;
-        headerOk = true;
-        continue;
-      }
-      rows++;
-      checkRow(row, header, state, log);
-    }
-    if (!header && log.count('header') === 0) {
-      log.add({
-        type: 'header',
-        line: 1,
-        field: '',
-        value: '',
-        message: 'file is empty: expected a header line email,cohort',
-      });
-    }
-  } catch (error) {
-    if (error instanceof EncodingError) {
-      log.add({
-        type: 'encoding-error',
-        line: error.line,
-        field: '',
-        value: '',
-        message: 'file is not UTF-8: save it as UTF-8 and rerun',
-      });
-    } else if (error instanceof CsvSyntaxError) {
-      log.add({
-        type: 'csv-syntax',
-        line: error.line,
-        field: '',
-        value: '',
-        message: error.message,
-      });
-    } else {
-      throw error;
-    }
-  }
-  if (headerOk && options.findUsers && state.seen.size > 0) {
+  const pass = await readRows(file, log, state);
+  if (pass.complete && options.findUsers && state.seen.size > 0) {
     const found = await options.findUsers([...state.seen.keys()]);
     for (const email of found) {
-      const line = state.seen.get(email) ?? 0;
       log.add({
         type: 'user-collision',
-        line,
+        line: state.seen.get(email) ?? 0,
         field: 'email',
-        value: email,
+        value: state.spelled.get(email) ?? email,
         message: 'already has an account in public.users',
       });
     }
   }
-  return finish(file, options, log, state, columns, rows);
+  return finish(file, options, log, state, pass);
+}
+
+async function readRows(file: string, log: IssueLog, state: RowState): Promise<Pass> {
+  const pass: Pass = { columns: [], rows: 0, complete: false };
+  let header: CohortHeader | undefined;
+  try {
+    for await (const row of readCsv(file)) {
+      if (header) {
+        pass.rows++;
+        checkRow(row, header, state, log);
+        continue;
+      }
+      const parsed = parseHeader(row.fields);
+      pass.columns = parsed.header?.columns ?? row.fields;
+      const value = row.fields.join(',');
+      for (const message of parsed.problems) {
+        log.add({ type: 'header', line: row.line, field: '', value, message });
+      }
+      if (!parsed.header) return pass;
+      header = parsed.header;
+    }
+    if (!header) {
+      const message = 'file is empty: expected a header line email,cohort';
+      log.add({ type: 'header', line: 1, field: '', value: '', message });
+      return pass;
+    }
+    pass.complete = true;
+  } catch (error) {
+    if (error instanceof EncodingError) {
+      const message = 'file is not UTF-8: save it as UTF-8 and rerun';
+      log.add({ type: 'encoding-error', line: error.line, field: '', value: '', message });
+    } else if (error instanceof CsvSyntaxError) {
+      const { line, message } = error;
+      log.add({ type: 'csv-syntax', line, field: '', value: '', message });
+    } else {
+      throw error;
+    }
+  }
+  return pass;
 }
 
 function finish(
@@ -126,8 +117,7 @@ function finish(
   options: ValidateOptions,
   log: IssueLog,
   state: RowState,
-  columns: string[],
-  rows: number,
+  pass: Pass,
 ): CohortReport {
   const distribution = Object.fromEntries(
     [...state.distribution.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
@@ -135,8 +125,9 @@ function finish(
   const creators = [...state.distribution.entries()]
     .filter(([label]) => label.toLowerCase().startsWith('creator'))
     .reduce((sum, [, n]) => sum + n, 0);
+  const { rows, columns, complete } = pass;
   const stats = { rows, columns, labels: state.distribution.size, creators, distribution };
-  const checks = buildChecks(log, stats, options);
+  const checks = buildChecks(log, { ...stats, complete }, options);
   const hard = checks.some((c) => c.status === 'fail');
   const soft = checks.some((c) => c.status === 'warn');
   const sorted = [...log.kept].sort((a, b) => a.line - b.line);
