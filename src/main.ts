@@ -13,6 +13,15 @@ const settings = readSettings(process.env, process.cwd());
 const controller = new AbortController();
 let debug = settings.debug || process.argv.includes('--debug');
 let database: Database | undefined;
+let handlesInterrupt = false;
+
+/** Closes the database (bounded) and exits: for commands that do not stop by themselves. */
+async function stopNow(signal: NodeJS.Signals): Promise<never> {
+  out.error(`beta-invites: interrupted by ${signal}`);
+  const closing = database?.close().catch(() => {});
+  await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
+  process.exit(ExitCode.interrupted);
+}
 
 function onSignal(signal: NodeJS.Signals): void {
   if (controller.signal.aborted) {
@@ -20,6 +29,7 @@ function onSignal(signal: NodeJS.Signals): void {
     process.exit(ExitCode.interrupted);
   }
   controller.abort(new UserError(`interrupted by ${signal}`, ExitCode.interrupted));
+  if (!handlesInterrupt) void stopNow(signal);
 }
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
@@ -39,6 +49,7 @@ function report(error: unknown): void {
 
 const run: Runner = async (load, raw) => {
   const { default: command } = await load();
+  handlesInterrupt = command.handlesInterrupt === true;
   const options = parseOptions(command.schema, raw);
   let opened: Promise<Database> | undefined;
   const ctx: Context = {

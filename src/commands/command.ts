@@ -11,6 +11,11 @@ export interface Command<S extends z.ZodType, R> {
   run(options: z.infer<S>, ctx: Context): Promise<R>;
   print(result: R, options: z.infer<S>, ctx: Pick<Context, 'out' | 'settings'>): void;
   exitCode(result: R, options: z.infer<S>): ExitCode;
+  /**
+   * True when `run` watches `ctx.signal` and stops cleanly by itself (render, send,
+   * monitor). Otherwise Ctrl-C closes the database and exits at once.
+   */
+  handlesInterrupt?: boolean;
 }
 
 /** Declares a command with its types inferred. */

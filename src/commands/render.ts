@@ -135,6 +135,7 @@ export default defineCommand({
   schema,
   run,
   print: printRender,
+  handlesInterrupt: true,
   exitCode(result) {
     if (result.kind === 'invalid')
       return result.report.verdict === 'blocked' ? ExitCode.blocked : ExitCode.warn;
