@@ -64,8 +64,9 @@ async function readConfigText(file: string, shown: string): Promise<string> {
 /** "line 3, column 5" from JSON.parse's "at position N" (worded differently across Node versions). */
 function jsonWhere(text: string, error: unknown): string {
   const match = /position (\d+)/.exec(String(error));
-  if (!match) return 'it ends too early';
-  const before = text.slice(0, Number(match[1]));
+  const at = match ? Number(match[1]) : Infinity;
+  if (at >= text.trimEnd().length) return 'it ends too early';
+  const before = text.slice(0, at);
   const lines = before.split('\n');
   return `at line ${lines.length}, column ${(lines.at(-1)?.length ?? 0) + 1}`;
 }
@@ -103,15 +104,16 @@ export async function loadMonitorConfig(file: string, cwd: string): Promise<Moni
   return config;
 }
 
+const article = (word: string): string => (/^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`);
+
 function typeName(value: unknown): string {
   if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+  return article(Array.isArray(value) ? 'array' : typeof value);
 }
 
 /** Plainer messages than zod's defaults for the two commonest mistakes. */
 function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
   if (issue.code !== 'invalid_type') return undefined;
   if (issue.input === undefined) return 'required';
-  return `expected ${issue.expected === 'array' ? 'an array' : `a ${issue.expected}`}, got ${typeName(issue.input)}`;
+  return `expected ${article(issue.expected)}, got ${typeName(issue.input)}`;
 }
