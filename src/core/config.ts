@@ -23,6 +23,8 @@ export interface Settings {
   send: boolean;
   sendCmd: string | undefined;
   smtpUrl: string | undefined;
+  /** `PATH`: where `send` looks for the program of SEND_CMD before sending anything. */
+  searchPath: string | undefined;
   /** `LOOP=1`: `monitor` repeats. */
   loop: boolean;
   checkInterval: string | undefined;
@@ -52,6 +54,7 @@ export function readSettings(env: Record<string, string | undefined>, cwd: strin
     send: flag(env.SEND),
     sendCmd: nonEmpty(env.SEND_CMD),
     smtpUrl: nonEmpty(env.SMTP_URL),
+    searchPath: env.PATH,
     loop: flag(env.LOOP),
     checkInterval: nonEmpty(env.CHECK_INTERVAL),
     env,

@@ -1,0 +1,77 @@
+import { UserError } from '../errors.js';
+
+/** An SMTP relay as given by `--smtp` / `SMTP_URL`. */
+export interface SmtpAddress {
+  host: string;
+  port: number;
+  /** smtps:// (TLS from the first byte); smtp:// upgrades with STARTTLS when offered. */
+  secure: boolean;
+  user: string | undefined;
+  /** Kept only to log in; never printed. */
+  pass: string | undefined;
+  /** STARTTLS is mandatory (`?requireTLS=true`). */
+  requireTLS: boolean;
+  /** Never STARTTLS (`?ignoreTLS=true`). */
+  ignoreTLS: boolean;
+  /** `?tls.rejectUnauthorized=false`: accept a self-signed certificate (test relays only). */
+  rejectUnauthorized: boolean;
+  /** `?name=`: the EHLO name. */
+  name: string | undefined;
+  /** The URL with the password replaced by ***: how every message names the relay. */
+  label: string;
+}
+
+const HINT =
+  'expected smtp://HOST:587 (STARTTLS) or smtps://HOST:465, with USER:PASSWORD@ before HOST to log in';
+const PARAMS = ['requireTLS', 'ignoreTLS', 'tls.rejectUnauthorized', 'name'];
+
+function bool(name: string, value: string): boolean {
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new UserError(`the SMTP URL's ${name} must be true or false (got "${value}")`, 1, HINT);
+}
+
+/** Parses an SMTP URL, or says clearly what is wrong with it, never echoing the password. */
+export function parseSmtpUrl(text: string): SmtpAddress {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UserError('the SMTP URL is not a valid URL', 1, HINT);
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
+    throw new UserError(
+      `the SMTP URL must start with smtp:// or smtps:// (got ${url.protocol}//)`,
+      1,
+      HINT,
+    );
+  }
+  if (url.hostname === '') throw new UserError('the SMTP URL names no host', 1, HINT);
+  for (const key of url.searchParams.keys()) {
+    if (!PARAMS.includes(key)) {
+      throw new UserError(
+        `the SMTP URL has an unknown parameter "${key}"`,
+        1,
+        `known: ${PARAMS.join(', ')}`,
+      );
+    }
+  }
+  const q = url.searchParams;
+  const secure = url.protocol === 'smtps:';
+  const port = url.port ? Number(url.port) : secure ? 465 : 587;
+  const user = url.username ? decodeURIComponent(url.username) : undefined;
+  const pass = url.password ? decodeURIComponent(url.password) : undefined;
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  return {
+    host,
+    port,
+    secure,
+    user,
+    pass,
+    requireTLS: bool('requireTLS', q.get('requireTLS') ?? 'false'),
+    ignoreTLS: bool('ignoreTLS', q.get('ignoreTLS') ?? 'false'),
+    rejectUnauthorized: bool('tls.rejectUnauthorized', q.get('tls.rejectUnauthorized') ?? 'true'),
+    name: q.get('name') ?? undefined,
+    label: `${url.protocol}//${url.username ? `${url.username}${pass === undefined ? '' : ':***'}@` : ''}${url.host}${url.search}`,
+  };
+}

@@ -1,0 +1,110 @@
+import nodemailer from 'nodemailer';
+import { UserError, errorMessage } from '../errors.js';
+import { parseSmtpUrl, type SmtpAddress } from './smtp-url.js';
+import type { Delivery, Transport } from './transport.js';
+
+export interface SmtpTransportOptions {
+  /** `--smtp` / `SMTP_URL`. */
+  url: string;
+  /** Pooled connections (one message in flight on each). */
+  connections: number;
+}
+
+/** The parts of a nodemailer error we look at. */
+interface SmtpError {
+  code?: string;
+  responseCode?: number;
+  response?: string;
+  command?: string;
+  message?: string;
+}
+
+/**
+ * A refused message: SMTP 4xx and anything without an SMTP answer (connection refused,
+ * reset, timeout) are transient; 5xx are permanent.
+ */
+export function classifySmtpError(error: unknown): Delivery {
+  const e = error as SmtpError;
+  const reason =
+    e.response !== undefined
+      ? `${e.command ? `${e.command}: ` : ''}${e.response}`
+      : `${e.code ? `${e.code}: ` : ''}${e.message ?? errorMessage(error)}`;
+  const permanent = typeof e.responseCode === 'number' && e.responseCode >= 500;
+  return { accepted: false, transient: !permanent, reason: reason.replace(/\s+/g, ' ').trim() };
+}
+
+/** Turns a failed verify into one line naming the relay (never its password). */
+export function verifyError(error: unknown, address: SmtpAddress): UserError {
+  const e = error as SmtpError;
+  const where = `${address.host}:${address.port}`;
+  const message = (e.message ?? errorMessage(error)).replace(/\s+/g, ' ').trim();
+  const hint = 'check that the relay is up and that --smtp / SMTP_URL is right';
+  if (e.code === 'EAUTH') {
+    return new UserError(
+      `the SMTP server at ${where} refused the login of "${address.user ?? ''}": ${e.response ?? message}`,
+      1,
+      'check the user and password in the SMTP URL',
+    );
+  }
+  let reason = message;
+  if (/ECONNREFUSED/.test(message)) reason = 'connection refused';
+  else if (e.code === 'EDNS' || /ENOTFOUND|EAI_AGAIN/.test(message)) reason = 'host not found';
+  else if (e.code === 'ETIMEDOUT' || /timeout|timed out/i.test(message)) reason = 'timed out';
+  else if (/certificate|SSL|TLS/i.test(message)) {
+    return new UserError(
+      `cannot connect to the SMTP server at ${where}: TLS failed (${message})`,
+      1,
+      'smtps:// needs a TLS port (465); for a test relay with a self-signed certificate add ?tls.rejectUnauthorized=false',
+    );
+  }
+  return new UserError(`cannot connect to the SMTP server at ${where}: ${reason}`, 1, hint);
+}
+
+/**
+ * SMTP through a nodemailer pool: `connections` long-lived connections (no reconnect
+ * every 100 messages), each message sent `raw`, byte for byte, with the envelope given.
+ */
+export function createSmtpTransport(options: SmtpTransportOptions): Transport {
+  const address = parseSmtpUrl(options.url);
+  const pool = nodemailer.createTransport({
+    pool: true,
+    host: address.host,
+    port: address.port,
+    secure: address.secure,
+    auth: address.user !== undefined ? { user: address.user, pass: address.pass ?? '' } : undefined,
+    requireTLS: address.requireTLS,
+    ignoreTLS: address.ignoreTLS,
+    tls: { rejectUnauthorized: address.rejectUnauthorized },
+    name: address.name,
+    maxConnections: options.connections,
+    maxMessages: Infinity,
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 120_000,
+  });
+  return {
+    label: address.label,
+    async verify() {
+      try {
+        await pool.verify();
+      } catch (error) {
+        throw verifyError(error, address);
+      }
+    },
+    async send(message) {
+      try {
+        const info = await pool.sendMail({
+          raw: message.raw,
+          envelope: { from: message.from, to: [...message.to] },
+        });
+        return { accepted: true, response: String(info.response) };
+      } catch (error) {
+        return classifySmtpError(error);
+      }
+    },
+    close() {
+      pool.close();
+      return Promise.resolve();
+    },
+  };
+}
