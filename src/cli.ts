@@ -79,6 +79,23 @@ export function buildProgram(run: Runner): Command {
     );
 
   program
+    .command('send')
+    .description('send the reviewed .eml files of a render folder, exactly once (dry run without --confirm)')
+    .argument('<dir>', 'the folder beta-invites render wrote')
+    .option('--confirm', 'send for real (or SEND=1); without it, only show what would be sent')
+    .option('--smtp <url>', 'SMTP relay: smtp://USER:PASS@HOST:587 (STARTTLS) or smtps://…:465 (or SMTP_URL)')
+    .option('--send-cmd <cmd>', 'sendmail-compatible command, message on stdin (or SEND_CMD; default msmtp)')
+    .option('--rate <n/s>', 'at most this many messages per second (10/s, 600/m, 5000/h)')
+    .option('--concurrency <n>', 'messages in flight at once (SMTP connections)', '4')
+    .option('--retries <n>', 'retries of a transient failure (4xx, exit 75), with backoff', '3')
+    .option('--max-errors <n>', 'stop after this many consecutive failures (0: never)', '10')
+    .option('--accept-edits', 'send files changed since render as they are now')
+    .option('--json', 'print one JSON summary')
+    .action((dir: string, opts: Record<string, unknown>) =>
+      run(() => import('./commands/send.js'), { dir, ...opts }),
+    );
+
+  program
     .command('report')
     .description('attribution by cohort: invited, sent, redeemed, pending, expired, revoked')
     .addOption(new Option('--format <format>', 'table (default)').choices(['table', 'csv', 'json']))

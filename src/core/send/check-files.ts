@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../errors.js';
+import type { ManifestEntry } from '../outdir/manifest.js';
+import { readInviteHeaders, type InviteHeaders } from './headers.js';
+
+/** One message to send, checked against its manifest entry. */
+export interface SendItem {
+  inviteId: string;
+  email: string;
+  /** The file name, relative to the folder. */
+  file: string;
+  path: string;
+  /** sha256 of the file as checked (what must be sent). */
+  sha256: string;
+  from: string;
+  to: string[];
+}
+
+export interface CheckedFiles {
+  items: SendItem[];
+  missing: string[];
+  /** Files whose headers contradict the manifest: "file (why)". */
+  mismatched: string[];
+  /** Files whose sha256 differs from the manifest's. */
+  edited: string[];
+}
+
+/** Files read at once: enough to keep the disk busy, few enough not to hog descriptors. */
+const PARALLEL = 32;
+
+export function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Why headers `h` cannot be sent as `entry`, or undefined when they can. */
+function headerProblem(h: InviteHeaders, entry: ManifestEntry): string | undefined {
+  if (h.preview) return 'a --dry-run preview';
+  if (h.inviteId !== entry.inviteId)
+    return `X-Beta-Invite-Id is ${h.inviteId ?? 'missing'}, not ${entry.inviteId}`;
+  if (!h.from) return 'no From address';
+  const to = h.to.map((a) => a.toLowerCase());
+  if (to.length !== 1 || to[0] !== entry.email.toLowerCase()) {
+    return `To is ${h.to.join(', ') || 'empty'}, not ${entry.email}`;
+  }
+  return undefined;
+}
+
+async function checkOne(dir: string, entry: ManifestEntry, into: CheckedFiles): Promise<void> {
+  const file = path.join(dir, entry.file);
+  let raw: Buffer;
+  try {
+    raw = await fs.promises.readFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      return void into.missing.push(entry.file);
+    throw new UserError(`cannot read ${file}: ${(error as Error).message}`, 1);
+  }
+  const h = readInviteHeaders(raw);
+  const problem = headerProblem(h, entry);
+  if (problem) return void into.mismatched.push(`${entry.file} (${problem})`);
+  const digest = sha256(raw);
+  if (digest !== entry.sha256) into.edited.push(entry.file);
+  into.items.push({
+    inviteId: entry.inviteId,
+    email: entry.email,
+    file: entry.file,
+    path: file,
+    sha256: digest,
+    from: h.from ?? '',
+    to: h.to,
+  });
+}
+
+/** Reads every pending file once: its sha256 and the headers the envelope comes from. */
+export async function checkFiles(
+  dir: string,
+  entries: ManifestEntry[],
+  signal: AbortSignal,
+): Promise<CheckedFiles> {
+  const checked: CheckedFiles = { items: [], missing: [], mismatched: [], edited: [] };
+  for (let i = 0; i < entries.length; i += PARALLEL) {
+    signal.throwIfAborted();
+    const slice = entries.slice(i, i + PARALLEL);
+    const results: CheckedFiles[] = slice.map(() => ({
+      items: [],
+      missing: [],
+      mismatched: [],
+      edited: [],
+    }));
+    await Promise.all(slice.map((entry, j) => checkOne(dir, entry, results[j] as CheckedFiles)));
+    // Gathered in manifest order, whatever order the reads finished in.
+    for (const r of results) {
+      checked.items.push(...r.items);
+      checked.missing.push(...r.missing);
+      checked.mismatched.push(...r.mismatched);
+      checked.edited.push(...r.edited);
+    }
+  }
+  return checked;
+}

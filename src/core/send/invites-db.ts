@@ -1,0 +1,96 @@
+import type { Sql } from 'postgres';
+
+/** What the database says about one invite, at send time. */
+export interface InviteState {
+  sentAt: Date | null;
+  redeemed: boolean;
+  /** Expired, or revoked (revoking sets expires_at to now). */
+  expired: boolean;
+}
+
+const CHUNK = 5_000;
+
+/** The state of each invite of `ids` found in the database (a few large queries). */
+export async function readInviteStates(
+  sql: Sql,
+  ids: string[],
+  now: Date,
+): Promise<Map<string, InviteState>> {
+  const states = new Map<string, InviteState>();
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const rows = await sql<
+      { id: string; sent_at: Date | null; redeemed: boolean; expired: boolean }[]
+    >`
+      select id::text as id, sent_at, used_at is not null as redeemed, expires_at <= ${now} as expired
+      from public.beta_invites
+      where id = any(${ids.slice(i, i + CHUNK)}::uuid[])`;
+    for (const row of rows) {
+      states.set(row.id, { sentAt: row.sent_at, redeemed: row.redeemed, expired: row.expired });
+    }
+  }
+  return states;
+}
+
+/**
+ * Sets sent_at from the ledger for invites it records but the database does not (a crash
+ * between the ledger's fsync and the update, or a database that was unreachable then).
+ */
+export async function backfillSentAt(
+  sql: Sql,
+  entries: { id: string; at: string }[],
+): Promise<void> {
+  for (let i = 0; i < entries.length; i += CHUNK) {
+    const chunk = entries.slice(i, i + CHUNK);
+    await sql`
+      update public.beta_invites as b set sent_at = x.at
+      from unnest(${chunk.map((e) => e.id)}::uuid[], ${chunk.map((e) => e.at)}::timestamptz[]) as x(id, at)
+      where b.id = x.id and b.sent_at is null`;
+  }
+}
+
+/** Sets sent_at in the background, one `update … where id = any(…)` per batch. */
+export interface SentAtWriter {
+  /** Queues ids accepted at `at`; never blocks the sender. */
+  mark(ids: string[], at: Date): void;
+  /** Waits for every queued update; rejects with the first failure. */
+  drain(): Promise<void>;
+  /** The first failure, as soon as it happens (the run stops on it). */
+  readonly error: unknown;
+}
+
+export function createSentAtWriter(sql: Sql, onError: (error: unknown) => void): SentAtWriter {
+  let queue: { ids: string[]; at: Date }[] = [];
+  let running: Promise<void> | undefined;
+  let failure: Error | undefined;
+  const loop = async () => {
+    while (queue.length > 0 && failure === undefined) {
+      const batch = queue;
+      queue = [];
+      const ids = batch.flatMap((b) => b.ids);
+      // The batch's latest acceptance time: within a few ms of each message's own, which
+      // the ledger keeps exactly.
+      const at = batch.reduce((t, b) => (b.at > t ? b.at : t), batch[0]?.at ?? new Date(0));
+      try {
+        await sql`update public.beta_invites set sent_at = ${at} where id = any(${ids}::uuid[]) and sent_at is null`;
+      } catch (error) {
+        failure = error instanceof Error ? error : new Error(String(error));
+        onError(error);
+      }
+    }
+    running = undefined;
+  };
+  return {
+    mark(ids, at) {
+      if (ids.length === 0 || failure !== undefined) return;
+      queue.push({ ids, at });
+      running ??= loop();
+    },
+    async drain() {
+      while (running) await running;
+      if (failure !== undefined) throw failure;
+    },
+    get error() {
+      return failure;
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { UserError } from '../errors.js';
+import { OUTDIR, readJsonLines } from '../outdir/files.js';
+
+/** One line of `DIR/sent.jsonl`: a message the transport accepted, durable before it counts. */
+export const sentLine = z.object({
+  inviteId: z.string(),
+  email: z.string(),
+  file: z.string(),
+  /** sha256 of the bytes actually sent (differs from the manifest's with --accept-edits). */
+  sha256: z.string(),
+  /** The transport, password masked. */
+  transport: z.string(),
+  /** What the relay or command answered. */
+  response: z.string(),
+  /** When it was accepted (ISO 8601). */
+  at: z.string(),
+});
+export type SentLine = z.infer<typeof sentLine>;
+
+/** One line of `DIR/send-failed.jsonl`: a message given up on, with why. */
+export interface FailedLine {
+  inviteId: string;
+  email: string;
+  file: string;
+  /** The last answer of the transport (password masked). */
+  reason: string;
+  /** False when retries ran out on a transient failure. */
+  permanent: boolean;
+  attempts: number;
+  transport: string;
+  at: string;
+}
+
+/** The invites already in `DIR/sent.jsonl`, with when they were accepted. */
+export function readSentLedger(dir: string): Map<string, string> {
+  const file = path.join(dir, OUTDIR.sent);
+  let values: unknown[];
+  try {
+    values = readJsonLines(file);
+  } catch {
+    throw new UserError(
+      `${file} is damaged (a line in the middle is not JSON)`,
+      1,
+      'inspect it: it records what was sent, do not delete it',
+    );
+  }
+  const sent = new Map<string, string>();
+  values.forEach((value, i) => {
+    const line = sentLine.safeParse(value);
+    if (!line.success) {
+      throw new UserError(
+        `${file}: line ${i + 1} is not a ledger entry`,
+        1,
+        'inspect it: it records what was sent, do not delete it',
+      );
+    }
+    if (!sent.has(line.data.inviteId)) sent.set(line.data.inviteId, line.data.at);
+  });
+  return sent;
+}
