@@ -109,7 +109,9 @@ describe('the email checker', () => {
         if (emailProblem(text) !== null) return;
         expect(text.length).toBeLessThanOrEqual(MAX_EMAIL_LENGTH);
         expect(text).toMatch(/^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]+\.[A-Za-z0-9-]+$/);
-        expect(text).not.toMatch(/^\.|\.\.|\.@|@-|-\.|\.-|@\./);
+        const [local = '', domain = ''] = text.split('@');
+        expect(local).not.toMatch(/^\.|\.\.|\.$/);
+        expect(domain).not.toMatch(/^[.-]|\.\.|-\.|\.-|[.-]$/);
       }),
       { numRuns: 5000, seed: 42 },
     );
