@@ -104,5 +104,15 @@ export function buildProgram(run: Runner): Command {
     .option('--cohort <prefix>', 'only cohorts whose label starts with this text')
     .action((opts: Record<string, unknown>) => run(() => import('./commands/report.js'), opts));
 
+  program
+    .command('show')
+    .description('every invite of a person or a code: state, dates, operator, files')
+    .argument('<code|email>', 'an invite code (any case, spaces and dashes ignored) or an address')
+    .option('--out <dir>', 'also show the .eml file and ledger lines from this render folder')
+    .option('--json', 'print one JSON document')
+    .action((target: string, opts: Record<string, unknown>) =>
+      run(() => import('./commands/show.js'), { target, ...opts }),
+    );
+
   return program;
 }
