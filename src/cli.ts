@@ -114,5 +114,16 @@ export function buildProgram(run: Runner): Command {
       run(() => import('./commands/show.js'), { target, ...opts }),
     );
 
+  program
+    .command('revoke')
+    .description('end the pending invites of a person or a code (never a redeemed one)')
+    .argument('<code|email>', 'an invite code or an address')
+    .option('--reason <text>', 'why, recorded with the invite')
+    .option('--dry-run', 'print what would change, change nothing')
+    .option('--json', 'print one JSON document')
+    .action((target: string, opts: Record<string, unknown>) =>
+      run(() => import('./commands/revoke.js'), { target, ...opts }),
+    );
+
   return program;
 }
