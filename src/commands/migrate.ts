@@ -23,6 +23,8 @@ type Result =
       applied: { name: string; appliedAt: string; durationMs: number }[];
       pending: string[];
       drift: string[];
+      /** Recorded as applied, but no longer in the folder. */
+      missing: string[];
     }
   | {
       mode: 'dry-run';
@@ -53,6 +55,7 @@ export default defineCommand({
         })),
         pending: state.pending.map((p) => p.name),
         drift: state.drift.map((d) => d.name),
+        missing: state.missing,
       };
     }
     const common = { dir, wait: options.wait, where: db.label, now: () => performance.now() };
@@ -83,15 +86,27 @@ export default defineCommand({
     if (result.mode === 'status') {
       out.line(c.bold(`Migrations on ${result.database}:`));
       for (const a of result.applied) {
-        const drift = result.drift.includes(a.name) ? c.red('  DRIFT: file changed since') : '';
-        out.line(`  applied  ${a.name}  ${a.appliedAt}  (${a.durationMs} ms)${drift}`);
+        const note = result.drift.includes(a.name)
+          ? c.red('  DRIFT: the file changed after it was applied')
+          : result.missing.includes(a.name)
+            ? c.dim('  (no such file in the folder)')
+            : '';
+        out.line(`  applied  ${a.name}  ${a.appliedAt}  (${a.durationMs} ms)${note}`);
       }
       for (const name of result.pending) out.line(c.yellow(`  pending  ${name}`));
-      out.line(
-        result.pending.length === 0
-          ? 'Up to date.'
-          : `${result.pending.length} pending: run beta-invites migrate`,
-      );
+      if (result.drift.length > 0) {
+        out.line(
+          c.red(
+            `${result.drift.length} applied file(s) changed: restore them and put the change in a new migration file`,
+          ),
+        );
+      } else {
+        out.line(
+          result.pending.length === 0
+            ? 'Up to date.'
+            : `${result.pending.length} pending: run beta-invites migrate`,
+        );
+      }
       return;
     }
     if (result.mode === 'dry-run') {

@@ -15,15 +15,16 @@ export function parseDatabaseUrl(url: string): ServerAddress {
     parsed = new URL(url);
   } catch {
     throw new UserError(
-      'DATABASE_URL is not a valid URL',
+      `DATABASE_URL is not a valid URL (${roughHostPort(url)})`,
       1,
-      'expected postgres://USER:PASSWORD@HOST:PORT/DATABASE',
+      'expected postgres://HOST:PORT/DATABASE with USER:PASSWORD@ before HOST; percent-encode / @ : # ? in the password',
     );
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
     throw new UserError(
       `DATABASE_URL must start with postgres:// or postgresql:// (got ${parsed.protocol}//)`,
       1,
+      'point it at a PostgreSQL server, or unset it to use the embedded database',
     );
   }
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
@@ -35,6 +36,21 @@ export function parseDatabaseUrl(url: string): ServerAddress {
     database: database || user || 'postgres',
     user,
   };
+}
+
+/**
+ * Host and port of a URL that does not parse, read after the last `@` so that no part of
+ * the password can be mistaken for them.
+ */
+function roughHostPort(url: string): string {
+  const scheme = url.indexOf('://');
+  if (scheme < 0) return 'no postgres:// prefix';
+  const rest = url.slice(scheme + 3);
+  const authority = rest.slice(rest.lastIndexOf('@') + 1).split(/[/?#]/)[0] ?? '';
+  const match = /^(\[[^\]]*\]|[^:]*)(?::(.*))?$/.exec(authority);
+  const host = match?.[1] ?? '';
+  const port = match?.[2];
+  return `host ${host ? JSON.stringify(host) : 'missing'}, port ${port === undefined ? '5432' : JSON.stringify(port)}`;
 }
 
 /** "host:port/database", the way every message names a server. */

@@ -1,11 +1,12 @@
 import type { Sql } from 'postgres';
-import { UserError } from '../errors.js';
+import { UserError, errorMessage } from '../errors.js';
 import { readMigrationFiles, type MigrationFile } from './files.js';
 import {
   applyMigration,
   assertNoDrift,
   ensureTrackingTable,
   migrationState,
+  StatementError,
   usersTableExists,
   withMigrateLock,
   type MigrationState,
@@ -43,25 +44,43 @@ export async function migrate(sql: Sql, options: MigrateOptions): Promise<Migrat
     assertNoDrift(state);
     return { applied: [], wouldApply: state.pending, alreadyApplied: state.applied.length };
   }
-  return withMigrateLock(sql, options, async () => {
-    await ensureTrackingTable(sql);
-    const state = await migrationState(sql, files);
+  return withMigrateLock(sql, options, async (conn) => {
+    await ensureTrackingTable(conn);
+    const state = await migrationState(conn, files);
     assertNoDrift(state);
     const applied: MigrateResult['applied'] = [];
     for (const file of state.pending) {
       try {
-        applied.push({ name: file.name, durationMs: await applyMigration(sql, file, options.now) });
+        applied.push({ name: file.name, durationMs: await applyMigration(conn, file, options.now) });
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new UserError(
-          `migration ${file.name} failed and was rolled back: ${reason}`,
-          1,
-          applied.length > 0 ? `${applied.length} earlier file(s) were applied` : undefined,
-        );
+        throw failed(file, error, applied.length);
       }
     }
     return { applied, wouldApply: [], alreadyApplied: state.applied.length };
   });
+}
+
+/** The one-line error of a migration file that failed; nothing of it is recorded. */
+function failed(file: MigrationFile, error: unknown, appliedBefore: number): UserError {
+  const earlier = appliedBefore > 0 ? `; the ${appliedBefore} file(s) before it were applied` : '';
+  if (error instanceof StatementError) {
+    const kept =
+      error.index === 0
+        ? 'nothing of it was applied'
+        : error.index === 1
+          ? 'statement 1 stays applied'
+          : `statements 1-${error.index} stay applied`;
+    return new UserError(
+      `migration ${file.name} failed at statement ${error.index + 1} of ${error.total} (no-transaction file: ${kept}): ${error.message}`,
+      1,
+      `fix the file and rerun beta-invites migrate: it runs the whole file again, so its statements must be rerunnable (IF NOT EXISTS)${earlier}`,
+    );
+  }
+  return new UserError(
+    `migration ${file.name} failed and was rolled back: ${errorMessage(error)}`,
+    1,
+    `fix the file and rerun beta-invites migrate${earlier}`,
+  );
 }
 
 /** The state, for `--status` and for commands that need an up-to-date schema. */

@@ -1,6 +1,7 @@
 import type { Sql } from 'postgres';
-import { UserError } from '../errors.js';
+import { UserError, errorMessage } from '../errors.js';
 import type { MigrationFile } from './files.js';
+import { splitStatements } from './split-sql.js';
 
 /** Advisory lock key held while migrating (two operators cannot migrate at once). */
 export const MIGRATE_LOCK = 7_418_326_601;
@@ -83,53 +84,87 @@ export function assertNoDrift(state: MigrationState): void {
 
 /** Applies one file (in its own transaction unless it opts out) and records it. */
 export async function applyMigration(
-  sql: Sql,
+  conn: Sql,
   file: MigrationFile,
   now: () => number,
 ): Promise<number> {
   const started = now();
-  const record = async (db: Sql) => {
+  const record = async () => {
     const duration = Math.round(now() - started);
-    await db`insert into public.beta_invites_schema_migrations (name, sha256, duration_ms)
-             values (${file.name}, ${file.sha256}, ${duration})`;
+    await conn`insert into public.beta_invites_schema_migrations (name, sha256, duration_ms)
+               values (${file.name}, ${file.sha256}, ${duration})`;
     return duration;
   };
   if (!file.transactional) {
-    await sql.unsafe(file.sql);
-    return record(sql);
+    // One statement at a time: PostgreSQL runs a multi-statement string in an implicit
+    // transaction, which is exactly what this file opted out of.
+    const statements = splitStatements(file.sql);
+    for (const [i, statement] of statements.entries()) {
+      try {
+        await conn.unsafe(statement);
+      } catch (error) {
+        throw new StatementError(error, i, statements.length);
+      }
+    }
+    return record();
   }
-  return sql.begin(async (tx) => {
-    await tx.unsafe(file.sql);
-    return record(tx as unknown as Sql);
-  });
+  // A reserved connection has no sql.begin in postgres.js: the transaction is spelled
+  // out, on the connection that holds the migrate lock.
+  await conn`begin`;
+  try {
+    await conn.unsafe(file.sql);
+    const duration = await record();
+    await conn`commit`;
+    return duration;
+  } catch (error) {
+    await conn`rollback`.catch(() => {});
+    throw error;
+  }
+}
+
+/** A statement of a no-transaction file failed; the ones before it stay applied. */
+export class StatementError extends Error {
+  constructor(
+    cause: unknown,
+    readonly index: number,
+    readonly total: number,
+  ) {
+    super(errorMessage(cause), { cause });
+  }
 }
 
 /**
- * Runs `fn` holding the session-level migrate lock. `sql` must be a single-connection
- * client (max: 1) so the lock and the work share one session.
+ * Runs `fn` on one reserved connection that holds the session-level migrate lock, so the
+ * lock, the work and the unlock share one session whatever the pool size. Everything in
+ * `fn` must use the connection it is given (the embedded pool has no other).
  */
 export async function withMigrateLock<T>(
   sql: Sql,
   options: { wait: boolean; where: string },
-  fn: () => Promise<T>,
+  fn: (conn: Sql) => Promise<T>,
 ): Promise<T> {
-  if (options.wait) {
-    await sql`select pg_advisory_lock(${MIGRATE_LOCK})`;
-  } else {
-    const [row] = await sql<{ locked: boolean }[]>`
-      select pg_try_advisory_lock(${MIGRATE_LOCK}) as locked`;
-    if (!row?.locked) {
-      throw new UserError(
-        `another migrate is running on ${options.where} (advisory lock ${MIGRATE_LOCK} is held)`,
-        1,
-        'wait for it to finish, or rerun with --wait',
-      );
-    }
-  }
+  const conn = await sql.reserve();
   try {
-    return await fn();
+    if (options.wait) {
+      await conn`select pg_advisory_lock(${MIGRATE_LOCK})`;
+    } else {
+      const [row] = await conn<{ locked: boolean }[]>`
+        select pg_try_advisory_lock(${MIGRATE_LOCK}) as locked`;
+      if (!row?.locked) {
+        throw new UserError(
+          `another migrate is running on ${options.where} (advisory lock ${MIGRATE_LOCK} is held)`,
+          1,
+          'wait for it to finish, or rerun with --wait',
+        );
+      }
+    }
+    try {
+      return await fn(conn);
+    } finally {
+      await conn`select pg_advisory_unlock(${MIGRATE_LOCK})`.catch(() => {});
+    }
   } finally {
-    await sql`select pg_advisory_unlock(${MIGRATE_LOCK})`;
+    conn.release();
   }
 }
 

@@ -1,0 +1,130 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeAddress, parseDatabaseUrl } from '../../src/core/db/url.js';
+import { defaultMigrationsDir } from '../../src/core/migrations/files.js';
+import { MIGRATE_LOCK } from '../../src/core/migrations/runner.js';
+import { cleanEnv, normalize, runCli } from '../helpers/cli.js';
+import { createTestDatabase, dbKind, type TestDatabase } from '../helpers/database.js';
+import { bin } from '../helpers/paths.js';
+
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bi-migrate-race-'));
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db.drop();
+  fs.rmSync(scratch, { recursive: true, force: true });
+});
+
+/** A copy of the bundled migrations plus one pending file. */
+function folder(name: string, file: string, sql: string): string {
+  const dir = path.join(scratch, name);
+  fs.cpSync(defaultMigrationsDir, dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, file), sql);
+  return dir;
+}
+
+/** Starts the binary without waiting for it: the first of two concurrent runs. */
+function start(args: string[]): ResultPromise<{ reject: false }> {
+  return execa(process.execPath, [bin, ...args], {
+    cwd: db.home,
+    env: cleanEnv(db.env),
+    extendEnv: false,
+    reject: false,
+  });
+}
+
+async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe.runIf(dbKind === 'server')('two migrate processes on a server', () => {
+  // The pending file waits on a lock this test holds, so the first run sits inside its
+  // migration (holding the migrate lock) exactly as long as the test needs.
+  const GATE = 4242;
+  const where = () => describeAddress(parseDatabaseUrl(db.url ?? ''));
+
+  async function waiters(): Promise<number> {
+    const sql = await db.sql();
+    const [row] = await sql<{ n: number }[]>`
+      select count(*)::int as n from pg_locks
+      where locktype = 'advisory' and not granted and database = (select oid from pg_database where datname = current_database())`;
+    return row?.n ?? 0;
+  }
+
+  it('the second fails fast without --wait; with --wait it waits and applies nothing twice', async () => {
+    const dir = folder(
+      'gated',
+      '998_gated.sql',
+      `select pg_advisory_xact_lock(${GATE});\ncreate table public.gated (id int);\n`,
+    );
+    const sql = await db.sql();
+    const gate = await sql.reserve();
+    await gate`select pg_advisory_lock(${GATE})`;
+    let first: ResultPromise<{ reject: false }> | undefined;
+    let third: ResultPromise<{ reject: false }> | undefined;
+    try {
+      first = start(['migrate', '--dir', dir]);
+      await until(
+        async () => (await waiters()) === 1,
+        'the first migrate to block inside its file',
+      );
+
+      const second = await runCli(['migrate', '--dir', dir], { db });
+      expect(second.exitCode).toBe(1);
+      expect(normalize(second.stderr, { [where()]: 'DB' })).toBe(
+        `beta-invites: another migrate is running on DB (advisory lock ${MIGRATE_LOCK} is held)\n` +
+          '  wait for it to finish, or rerun with --wait',
+      );
+
+      third = start(['migrate', '--dir', dir, '--wait']);
+      await until(async () => (await waiters()) === 2, 'the --wait migrate to queue on the lock');
+    } finally {
+      await gate`select pg_advisory_unlock(${GATE})`;
+      gate.release();
+    }
+    const [a, c] = await Promise.all([first, third]);
+    expect([a?.exitCode, c?.exitCode]).toEqual([0, 0]);
+    expect(normalize(a?.stdout ?? '', { [where()]: 'DB' })).toBe(
+      'applied 998_gated.sql (N ms)\n1 migration(s) applied on DB.',
+    );
+    expect(normalize(c?.stdout ?? '', { [where()]: 'DB' })).toMatch(
+      /^Nothing to apply on DB: up to date/,
+    );
+    const rows =
+      await sql`select name from public.beta_invites_schema_migrations where name = '998_gated.sql'`;
+    expect(rows).toHaveLength(1);
+  });
+});
+
+describe.runIf(dbKind === 'embedded')('two migrate processes on the embedded database', () => {
+  it('the second is told which process holds the data directory', async () => {
+    const dir = folder('slow', '998_slow.sql', 'select pg_sleep(3);\n');
+    await db.release();
+    const lock = path.join(db.home, 'db.lock');
+    const first = start(['migrate', '--dir', dir]);
+    await until(
+      () =>
+        Promise.resolve(fs.existsSync(lock) && fs.readFileSync(lock, 'utf8') === String(first.pid)),
+      'the first migrate to lock the data directory',
+    );
+    const second = await runCli(['migrate', '--dir', dir], { db });
+    const done = await first;
+    expect([done.exitCode, second.exitCode]).toEqual([0, 1]);
+    expect(normalize(second.stderr, { [String(first.pid)]: 'PID', [db.home]: 'HOME' }))
+      .toMatchInlineSnapshot(`
+      "beta-invites: the embedded database at HOME/db is in use by process PID
+        wait for that command to finish, or stop it; set DATABASE_URL to share a server instead"
+    `);
+    expect(normalize(done.stdout, { [db.home]: 'HOME' })).toContain('applied 998_slow.sql');
+    expect(fs.existsSync(lock)).toBe(false);
+  });
+});
