@@ -125,5 +125,13 @@ export function buildProgram(run: Runner): Command {
       run(() => import('./commands/revoke.js'), { target, ...opts }),
     );
 
+  program
+    .command('sweep')
+    .description('count expired invites; anonymise those long expired and never redeemed (cron)')
+    .option('--anonymize-after <duration>', 'keep addresses this long after expiry: 30d, 2w', '30d')
+    .option('--dry-run', 'count only, change nothing')
+    .option('--json', 'print one JSON document')
+    .action((opts: Record<string, unknown>) => run(() => import('./commands/sweep.js'), opts));
+
   return program;
 }
