@@ -158,9 +158,8 @@ describe('sweep', () => {
       await db.sql(); // this process now holds the embedded directory
       const run = await runCli(['sweep'], { env: db.env, cwd: db.home });
       expect(run.exitCode).toBe(1);
-      expect(
-        run.stderr.replace(db.home, 'HOME').replace(/process \d+/, 'process PID'),
-      ).toMatchInlineSnapshot(`
+      expect(run.stderr.replace(db.home, 'HOME').replace(/process \d+/, 'process PID'))
+        .toMatchInlineSnapshot(`
         "beta-invites: the embedded database at HOME/db is in use by process PID
           wait for that command to finish, or stop it; set DATABASE_URL to share a server instead"
       `);
