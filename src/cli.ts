@@ -133,5 +133,30 @@ export function buildProgram(run: Runner): Command {
     .option('--json', 'print one JSON document')
     .action((opts: Record<string, unknown>) => run(() => import('./commands/sweep.js'), opts));
 
+  program
+    .command('preflight')
+    .description('the machine-checkable T-72h checklist: GO 0, NO-GO 1, INCOMPLETE 2')
+    .argument('<cohort.csv>', 'the cohort file to check (as validate-cohort)')
+    .option('--out <dir>', 'the folder render will write: check it can be written')
+    .option('--config <file>', 'monitor config (default: beta-invites.monitor.json)')
+    .option('--smtp <url>', 'SMTP relay to verify, as send (or SMTP_URL)')
+    .option('--send-cmd <cmd>', 'sendmail-compatible command to find, as send (or SEND_CMD)')
+    .option('--template <dir>', 'template folder, as render')
+    .option('--signup-url <url>', 'signup page, as render (or INVITE_SIGNUP_URL)')
+    .option('--feedback-url <url>', 'feedback form, as render (or INVITE_FEEDBACK_URL)')
+    .option('--from <address>', 'From, as render (or INVITE_FROM)')
+    .option('--reply-to <address>', 'Reply-To, as render (or INVITE_REPLY_TO)')
+    .option('--time-zone <zone>', 'time zone of the expiry date in the copy', 'Europe/Paris')
+    .option('--min-total <n>', 'soft minimum of recipients', '50')
+    .option('--min-creators <n>', 'soft minimum of creator rows', '5')
+    .option('--min-labels <n>', 'soft minimum of distinct labels', '3')
+    .option('--labels <a,b,c>', 'the only cohort labels allowed')
+    .option('--check-users', 'also look for cohort emails already in public.users')
+    .option('--force', 'soft cohort checks do not fail preflight (or FORCE=1), as render')
+    .option('--json', 'print one JSON document')
+    .action((file: string, opts: Record<string, unknown>) =>
+      run(() => import('./commands/preflight.js'), { file, ...opts }),
+    );
+
   return program;
 }
