@@ -86,7 +86,7 @@ export function buildProgram(run: Runner): Command {
     .option('--smtp <url>', 'SMTP relay: smtp://USER:PASS@HOST:587 (STARTTLS) or smtps://…:465 (or SMTP_URL)')
     .option('--send-cmd <cmd>', 'sendmail-compatible command, message on stdin (or SEND_CMD; default msmtp)')
     .option('--rate <n/s>', 'at most this many messages per second (10/s, 600/m, 5000/h)')
-    .option('--concurrency <n>', 'messages in flight at once (SMTP connections)', '4')
+    .option('--concurrency <n>', 'messages in flight at once, the most a crash can repeat', '8')
     .option('--retries <n>', 'retries of a transient failure (4xx, exit 75), with backoff', '3')
     .option('--max-errors <n>', 'stop after this many consecutive failures (0: never)', '10')
     .option('--accept-edits', 'send files changed since render as they are now')

@@ -20,7 +20,7 @@ export const rate = z.string().transform((text, ctx) => {
   return { text: text.trim(), perSecond: value / per };
 });
 
-export const DEFAULTS = { concurrency: 4, retries: 3, maxErrors: 10 } as const;
+export const DEFAULTS = { concurrency: 8, retries: 3, maxErrors: 10 } as const;
 
 export const sendSchema = z
   .object({

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { ExitCode } from '../core/errors.js';
 import { sendInvites, type SendReport } from '../core/send/send-invites.js';
-import { chooseTransport } from '../core/transports/choose.js';
+import { chooseTransport, lanesFor } from '../core/transports/choose.js';
 import { defineCommand } from './command.js';
 import { sendSchema } from './send-options.js';
 import { printSendReport, sendJson } from './send-print.js';
@@ -26,6 +26,7 @@ export default defineCommand({
           transport,
           dispatch: {
             concurrency: flags.concurrency,
+            lanes: lanesFor(transport, flags.concurrency),
             retries: flags.retries,
             maxErrors: flags.maxErrors,
             ratePerSecond: flags.rate?.perSecond,

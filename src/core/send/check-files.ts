@@ -27,8 +27,8 @@ export interface CheckedFiles {
   edited: string[];
 }
 
-/** Files read at once: enough to keep the disk busy, few enough not to hog descriptors. */
-const PARALLEL = 32;
+/** Files read between two looks at the abort signal. */
+const CHUNK = 256;
 
 export function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -47,11 +47,13 @@ function headerProblem(h: InviteHeaders, entry: ManifestEntry): string | undefin
   return undefined;
 }
 
-async function checkOne(dir: string, entry: ManifestEntry, into: CheckedFiles): Promise<void> {
+function checkOne(dir: string, entry: ManifestEntry, into: CheckedFiles): void {
   const file = path.join(dir, entry.file);
   let raw: Buffer;
   try {
-    raw = await fs.promises.readFile(file);
+    // Synchronous on purpose: for thousands of small files it is several times faster
+    // than the promise API (no thread-pool round trip per open, stat, read and close).
+    raw = fs.readFileSync(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT')
       return void into.missing.push(entry.file);
@@ -80,23 +82,11 @@ export async function checkFiles(
   signal: AbortSignal,
 ): Promise<CheckedFiles> {
   const checked: CheckedFiles = { items: [], missing: [], mismatched: [], edited: [] };
-  for (let i = 0; i < entries.length; i += PARALLEL) {
+  for (let i = 0; i < entries.length; i += CHUNK) {
     signal.throwIfAborted();
-    const slice = entries.slice(i, i + PARALLEL);
-    const results: CheckedFiles[] = slice.map(() => ({
-      items: [],
-      missing: [],
-      mismatched: [],
-      edited: [],
-    }));
-    await Promise.all(slice.map((entry, j) => checkOne(dir, entry, results[j] as CheckedFiles)));
-    // Gathered in manifest order, whatever order the reads finished in.
-    for (const r of results) {
-      checked.items.push(...r.items);
-      checked.missing.push(...r.missing);
-      checked.mismatched.push(...r.mismatched);
-      checked.edited.push(...r.edited);
-    }
+    for (const entry of entries.slice(i, i + CHUNK)) checkOne(dir, entry, checked);
+    // Let Ctrl-C and timers in between chunks.
+    await new Promise((resolve) => setImmediate(resolve));
   }
   return checked;
 }

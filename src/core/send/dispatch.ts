@@ -1,15 +1,24 @@
-import fs from 'node:fs/promises';
+import fs from 'node:fs';
 import type { Transport } from '../transports/transport.js';
 import type { SendItem } from './check-files.js';
 import { sha256 } from './check-files.js';
 import type { DurableLog } from './durable-log.js';
 import type { FailedLine, SentLine } from './ledger.js';
-import { backoffDelay, sleep, tokenBucket, type RateLimiter } from './pacing.js';
+import { backoffDelay, sleep, tokenBucket, Window, type RateLimiter } from './pacing.js';
 
 /** How hard to push and when to give up. */
 export interface DispatchOptions {
-  /** Messages in flight at once (also the most a crash can repeat). */
+  /**
+   * Messages in flight at once: being sent, or accepted and waiting for their ledger
+   * line to be durable. Also the most a crash can make a rerun repeat.
+   */
   concurrency: number;
+  /**
+   * Messages handed to the transport at once (SMTP connections, command processes), at
+   * most `concurrency`. Fewer lanes than the window let a lane send its next message
+   * while the previous one's ledger line is being fsynced.
+   */
+  lanes: number;
   /** Retries of a transient failure (so at most retries + 1 attempts). */
   retries: number;
   /** Consecutive failed attempts that stop the run; 0 never stops. */
@@ -49,10 +58,11 @@ export interface DispatchResult extends DispatchProgress {
 }
 
 /**
- * Sends the items through the transport with `concurrency` workers. A message counts as
- * sent only once its ledger line is durable, and a worker takes its next message only
- * after that: at any instant at most `concurrency` messages are accepted-but-unrecorded,
- * which bounds what a crash can make a rerun repeat.
+ * Sends the items through the transport on `lanes` workers. A message takes one of
+ * `concurrency` window slots before it is handed to the transport and gives it back only
+ * once its ledger line is durable (or the attempt failed): at any instant at most
+ * `concurrency` messages are accepted-but-unrecorded, which bounds what a crash can make
+ * a rerun repeat. A message counts as sent only once its line is durable.
  */
 export function dispatch(
   items: SendItem[],
@@ -68,6 +78,9 @@ class Dispatcher {
   private readonly halt = new AbortController();
   private readonly signal: AbortSignal;
   private readonly bucket: RateLimiter;
+  private readonly window: Window;
+  /** Ledger appends not yet durable. */
+  private readonly recording = new Set<Promise<void>>();
   private next = 0;
   private consecutive = 0;
   private stopped: string | undefined;
@@ -81,13 +94,13 @@ class Dispatcher {
     this.progress = { total: items.length, sent: 0, failed: 0, retried: 0 };
     this.signal = AbortSignal.any([deps.signal, this.halt.signal]);
     this.bucket = tokenBucket(options.ratePerSecond);
+    this.window = new Window(Math.max(1, options.concurrency));
   }
 
   async run(): Promise<DispatchResult> {
-    const workers = Array.from({ length: Math.max(1, this.options.concurrency) }, () =>
-      this.work(),
-    );
-    await Promise.all(workers);
+    const lanes = Math.max(1, Math.min(this.options.lanes, this.options.concurrency));
+    await Promise.all(Array.from({ length: lanes }, () => this.work()));
+    while (this.recording.size > 0) await Promise.all(this.recording);
     if (this.fatal !== undefined) throw this.fatal;
     const p = this.progress;
     return {
@@ -105,7 +118,7 @@ class Dispatcher {
       try {
         await this.deliver(item);
       } catch (error) {
-        // The ledger could not be written: nothing more may be sent.
+        // The message file became unreadable, or the failure log cannot be written.
         this.fatal ??= error instanceof Error ? error : new Error(String(error));
         this.halt.abort();
       }
@@ -114,13 +127,17 @@ class Dispatcher {
 
   /** One message, retried while transient; returns without a record when interrupted. */
   private async deliver(item: SendItem): Promise<void> {
-    const raw = await fs.readFile(item.path);
+    // Read again (not kept from the check: a large cohort would not fit in memory) and
+    // checked again, so a file edited after the check is not sent unchecked.
+    const raw = fs.readFileSync(item.path);
     if (sha256(raw) !== item.sha256)
       return this.fail(item, 'the file changed during the run; check it, then rerun', true, 0);
     for (let attempt = 0; ; attempt++) {
       if (!(await this.bucket.take(this.signal))) return;
+      await this.window.acquire();
       const outcome = await this.deps.transport.send({ raw, from: item.from, to: item.to });
-      if (outcome.accepted) return this.succeed(item, outcome.response);
+      if (outcome.accepted) return this.record(item, outcome.response);
+      this.window.release();
       const reason = this.deps.redact(outcome.reason);
       this.countFailure(item, reason);
       if (!outcome.transient || attempt >= this.options.retries) {
@@ -136,9 +153,13 @@ class Dispatcher {
     }
   }
 
-  private async succeed(item: SendItem, response: string): Promise<void> {
+  /**
+   * Appends the ledger line without waiting for it (the lane goes on with its next
+   * message); the window slot is given back, and the message counted, once it is durable.
+   */
+  private record(item: SendItem, response: string): void {
     this.consecutive = 0;
-    await this.deps.sentLog.append({
+    const durable = this.deps.sentLog.append({
       inviteId: item.inviteId,
       email: item.email,
       file: item.file,
@@ -147,8 +168,23 @@ class Dispatcher {
       response: this.deps.redact(response),
       at: this.deps.clock().toISOString(),
     });
-    this.progress.sent++;
-    this.deps.onProgress?.(this.progress);
+    const done = durable
+      .then(
+        () => {
+          this.progress.sent++;
+          this.deps.onProgress?.(this.progress);
+        },
+        (error: unknown) => {
+          // The ledger cannot be written: nothing more may be sent.
+          this.fatal ??= error instanceof Error ? error : new Error(String(error));
+          this.halt.abort();
+        },
+      )
+      .finally(() => {
+        this.window.release();
+        this.recording.delete(done);
+      });
+    this.recording.add(done);
   }
 
   /** Counts a failed attempt; enough in a row stop the run (the relay is probably down). */

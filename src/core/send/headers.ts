@@ -14,9 +14,9 @@ export interface InviteHeaders {
 
 /** The header block of a message (up to the first empty line), unfolded. */
 function headerLines(raw: Buffer): string[] {
-  const text = raw.toString('utf8');
-  const match = /\r?\n\r?\n/.exec(text);
-  const block = match ? text.slice(0, match.index) : text;
+  // Only the header block is decoded: the body is most of the bytes.
+  const ends = [raw.indexOf('\r\n\r\n'), raw.indexOf('\n\n')].filter((i) => i >= 0);
+  const block = raw.toString('utf8', 0, ends.length > 0 ? Math.min(...ends) : raw.length);
   return block.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/);
 }
 

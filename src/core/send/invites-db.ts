@@ -2,7 +2,8 @@ import type { Sql } from 'postgres';
 
 /** What the database says about one invite, at send time. */
 export interface InviteState {
-  sentAt: Date | null;
+  /** sent_at is set: handed to a transport by some run, from this folder or another. */
+  sent: boolean;
   redeemed: boolean;
   /** Expired, or revoked (revoking sets expires_at to now). */
   expired: boolean;
@@ -18,14 +19,12 @@ export async function readInviteStates(
 ): Promise<Map<string, InviteState>> {
   const states = new Map<string, InviteState>();
   for (let i = 0; i < ids.length; i += CHUNK) {
-    const rows = await sql<
-      { id: string; sent_at: Date | null; redeemed: boolean; expired: boolean }[]
-    >`
-      select id::text as id, sent_at, used_at is not null as redeemed, expires_at <= ${now} as expired
+    const rows = await sql<{ id: string; sent: boolean; redeemed: boolean; expired: boolean }[]>`
+      select id::text as id, sent_at is not null as sent, used_at is not null as redeemed, expires_at <= ${now} as expired
       from public.beta_invites
       where id = any(${ids.slice(i, i + CHUNK)}::uuid[])`;
     for (const row of rows) {
-      states.set(row.id, { sentAt: row.sent_at, redeemed: row.redeemed, expired: row.expired });
+      states.set(row.id, { sent: row.sent, redeemed: row.redeemed, expired: row.expired });
     }
   }
   return states;

@@ -21,25 +21,30 @@ export interface RateLimiter {
 }
 
 /**
- * A token bucket of `burst` tokens refilled at `perSecond`: once the burst is spent,
- * slots come every 1/perSecond s, in order of asking. Without a rate, no waiting at all.
+ * The arithmetic of a token bucket of `burst` tokens refilled at `perSecond`: each call
+ * takes a token and says how long to wait for it (0 while the burst lasts, then one every
+ * 1/perSecond s, in order of asking).
  */
+export function tokenSchedule(perSecond: number, burst: number, now: () => number): () => number {
+  const interval = 1000 / perSecond;
+  // When the bucket would be empty: taking a token moves it one interval later.
+  let emptyAt = now() - burst * interval;
+  return () => {
+    const t = now();
+    emptyAt = Math.max(emptyAt, t - burst * interval) + interval;
+    return Math.max(0, emptyAt - t);
+  };
+}
+
+/** `--rate`: a token bucket (burst 1: an even pace); without a rate, no waiting at all. */
 export function tokenBucket(
   perSecond: number | undefined,
   burst = 1,
   now: () => number = () => performance.now(),
 ): RateLimiter {
   if (perSecond === undefined) return { take: (signal) => Promise.resolve(!signal.aborted) };
-  const interval = 1000 / perSecond;
-  // The time at which the bucket would be empty again: slots are reserved by moving it.
-  let emptyAt = now() - burst * interval;
-  return {
-    take(signal) {
-      const t = now();
-      emptyAt = Math.max(emptyAt, t - burst * interval) + interval;
-      return sleep(emptyAt - t, signal);
-    },
-  };
+  const next = tokenSchedule(perSecond, burst, now);
+  return { take: (signal) => sleep(next(), signal) };
 }
 
 export interface BackoffOptions {
@@ -57,4 +62,27 @@ export interface BackoffOptions {
 export function backoffDelay(attempt: number, options: BackoffOptions): number {
   const cap = Math.min(options.maxMs, options.baseMs * 2 ** attempt);
   return cap / 2 + (options.random ?? Math.random)() * (cap / 2);
+}
+
+/** A counting semaphore: at most `size` holders at once, served in order. */
+export class Window {
+  private used = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly size: number) {}
+
+  acquire(): Promise<void> {
+    if (this.used < this.size) {
+      this.used++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Hands the slot to the next waiter, or frees it. */
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.used--;
+  }
 }

@@ -118,8 +118,8 @@ export async function planSend(options: PlanOptions): Promise<SendPlan> {
     const sentAt = ledger.get(entry.inviteId);
     if (sentAt !== undefined) {
       plan.sentBefore.ledger++;
-      if (!state?.sentAt) plan.unrecorded.push({ id: entry.inviteId, at: sentAt });
-    } else if (state?.sentAt) plan.sentBefore.database++;
+      if (!state?.sent) plan.unrecorded.push({ id: entry.inviteId, at: sentAt });
+    } else if (state?.sent) plan.sentBefore.database++;
     else if (state?.redeemed)
       plan.skipped.push({ email: entry.email, file: entry.file, reason: 'redeemed' });
     else if (state?.expired)

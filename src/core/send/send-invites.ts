@@ -124,7 +124,7 @@ export async function sendInvites(options: SendOptions, ctx: SendContext): Promi
   if (plan.unrecorded.length > 0) await backfillSentAt(db.sql, plan.unrecorded);
   if (plan.items.length > 0) {
     const transport = openTransport(options.transport, {
-      concurrency: options.dispatch.concurrency,
+      concurrency: options.dispatch.lanes,
       searchPath: ctx.settings.searchPath,
       cwd: ctx.cwd,
     });

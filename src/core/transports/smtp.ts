@@ -33,6 +33,13 @@ export function classifySmtpError(error: unknown): Delivery {
   return { accepted: false, transient: !permanent, reason: reason.replace(/\s+/g, ' ').trim() };
 }
 
+/** OpenSSL's "8034…:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:…" made readable. */
+function tlsReason(message: string): string {
+  if (/wrong version number/i.test(message)) return 'the server does not speak TLS on this port';
+  const openssl = /:SSL routines:[^:]*:([^:]+)/.exec(message);
+  return openssl?.[1] ?? message;
+}
+
 /** Turns a failed verify into one line naming the relay (never its password). */
 export function verifyError(error: unknown, address: SmtpAddress): UserError {
   const e = error as SmtpError;
@@ -52,7 +59,7 @@ export function verifyError(error: unknown, address: SmtpAddress): UserError {
   else if (e.code === 'ETIMEDOUT' || /timeout|timed out/i.test(message)) reason = 'timed out';
   else if (/certificate|SSL|TLS/i.test(message)) {
     return new UserError(
-      `cannot connect to the SMTP server at ${where}: TLS failed (${message})`,
+      `cannot connect to the SMTP server at ${where}: TLS failed (${tlsReason(message)})`,
       1,
       'smtps:// needs a TLS port (465); for a test relay with a self-signed certificate add ?tls.rejectUnauthorized=false',
     );
