@@ -134,6 +134,22 @@ export function buildProgram(run: Runner): Command {
     .action((opts: Record<string, unknown>) => run(() => import('./commands/sweep.js'), opts));
 
   program
+    .command('monitor')
+    .description('check the six launch gates: GO (exit 0), NO-GO (1) or INCOMPLETE (2)')
+    .option('--config <file>', 'the gates config', 'beta-invites.monitor.json')
+    .option('--only <gates>', 'check only these gates (comma-separated)')
+    .option('--json', 'print one JSON document (with --watch: one per line per check)')
+    .option('--watch', 'check again every --interval until stopped (or LOOP=1)')
+    .option('--interval <seconds>', 'pause between checks (or CHECK_INTERVAL; default 300)')
+    .option('--fail-after <n>', 'consecutive 🔴/⚪ results before a gate shows it (default 1)')
+    .option('--pass-after <n>', 'consecutive ✅ results before a gate shows it again (default 1)')
+    .option(
+      '--on-change <cmd>',
+      'run this command when the verdict changes (no shell; env VERDICT, PREVIOUS_VERDICT, SUMMARY)',
+    )
+    .action((opts: Record<string, unknown>) => run(() => import('./commands/monitor.js'), opts));
+
+  program
     .command('preflight')
     .description('the machine-checkable T-72h checklist: GO 0, NO-GO 1, INCOMPLETE 2')
     .argument('<cohort.csv>', 'the cohort file to check (as validate-cohort)')

@@ -76,6 +76,7 @@ export async function checkK6Nightly(
     problems.push(`${failed.length} of ${total} thresholds failed: ${failed.join(', ')}`);
   }
   if (problems.length > 0) return fail(problems.join('; '), age);
-  const checked = total === 0 ? 'no thresholds defined' : `${total} thresholds passed`;
+  const checked =
+    total === 0 ? 'no thresholds defined' : `${total} threshold${total === 1 ? '' : 's'} passed`;
   return pass(`summary ${age}h old (max ${config.maxAgeHours}h), ${checked}`, age);
 }

@@ -53,9 +53,9 @@ async function waitUntil(nextAt: Date, hooks: WatchHooks, deps: WatchDeps): Prom
 }
 
 /**
- * Checks the gates every `intervalMs` (measured from the start of each check) until the
- * signal aborts, which ends the loop at once, mid-check or mid-wait. State is one track
- * per gate and the last verdict: nothing grows with the number of cycles.
+ * Checks the gates, waits `intervalMs`, and again, until the signal aborts, which ends
+ * the loop at once, mid-check or mid-wait. State is one track per gate and the last
+ * verdict: nothing grows with the number of cycles.
  */
 export async function watch(
   check: (signal: AbortSignal) => Promise<MonitorReport>,
@@ -88,7 +88,9 @@ export async function watch(
     if (report.verdict !== verdict) verdictSince = started;
     await hooks.checked({ cycle, report, tracks, changes, previousVerdict: verdict, verdictSince });
     verdict = report.verdict;
-    await waitUntil(new Date(started.getTime() + options.intervalMs), hooks, deps);
+    // Counted from the end of the check, so there is always a pause between two checks
+    // (the embedded database is free for other commands during it).
+    await waitUntil(new Date(deps.clock().getTime() + options.intervalMs), hooks, deps);
   }
   return { cycles: cycle, lastVerdict: verdict };
 }
