@@ -52,10 +52,13 @@ const GMAIL = new Set(['gmail.com', 'googlemail.com']);
  */
 export function canonicalMailbox(key: string): string {
   const at = key.lastIndexOf('@');
+  const plus = key.indexOf('+');
+  // Most addresses are their own canonical form: answer without building a new string.
+  if ((plus <= 0 || plus > at) && !key.endsWith('@gmail.com') && !key.endsWith('@googlemail.com'))
+    return key;
   let local = key.slice(0, at);
   let domain = key.slice(at + 1);
-  const plus = local.indexOf('+');
-  if (plus > 0) local = local.slice(0, plus);
+  if (plus > 0 && plus < at) local = local.slice(0, plus);
   if (GMAIL.has(domain)) {
     local = local.replaceAll('.', '');
     domain = 'gmail.com';

@@ -1,32 +1,10 @@
 import fs from 'node:fs';
-import { parse, CsvError, type InfoRecord, type Options } from 'csv-parse';
 import { UserError } from '../errors.js';
+import { CsvLines, type CsvRow } from './csv-lines.js';
 import { StrictUtf8 } from './utf8.js';
 
+export { CsvSyntaxError, MAX_RECORD_BYTES, type CsvRow } from './csv-lines.js';
 export { EncodingError } from './utf8.js';
-
-/** One CSV record with the file's own line number (where the record starts). */
-export interface CsvRow {
-  line: number;
-  /** The fields, trimmed (quoted ones too: a cohort file has no meaningful edge spaces). */
-  fields: string[];
-}
-
-/** Raised when the CSV syntax itself is broken (an unclosed quote, …). */
-export class CsvSyntaxError extends Error {
-  constructor(
-    message: string,
-    readonly line: number,
-  ) {
-    super(message);
-  }
-}
-
-/**
- * The longest record accepted. A cohort row is well under 1 KB; the cap keeps an unclosed
- * quote at the top of a huge file from buffering the rest of it as one field.
- */
-export const MAX_RECORD_BYTES = 1_000_000;
 
 const REASONS: Record<string, string> = {
   ENOENT: 'no such file',
@@ -49,73 +27,45 @@ async function openInput(file: string): Promise<fs.ReadStream> {
   }
 }
 
-/** csv-parse's error as one line for the operator, at the line it concerns. */
-function syntaxError(error: CsvError, lastRecordEnd: number): CsvSyntaxError {
-  const at = (error as CsvError & { lines?: number }).lines ?? 0;
-  switch (error.code) {
-    case 'CSV_QUOTE_NOT_CLOSED':
-      return new CsvSyntaxError(
-        'a quoted field starts on this row and is never closed',
-        lastRecordEnd + 1,
-      );
-    case 'CSV_MAX_RECORD_SIZE':
-      return new CsvSyntaxError(
-        `a row longer than ${MAX_RECORD_BYTES} bytes starts here (a quote that is never closed?)`,
-        lastRecordEnd + 1,
-      );
-    case 'INVALID_OPENING_QUOTE':
-      return new CsvSyntaxError(
-        'a quote inside an unquoted field: quote the whole field and double the quotes in it',
-        at,
-      );
-    case 'CSV_INVALID_CLOSING_QUOTE':
-      return new CsvSyntaxError(
-        'text right after a closing quote: double the quotes inside a quoted field',
-        at,
-      );
-    default:
-      return new CsvSyntaxError(error.message, at);
+/** Runs one parse step, keeping the rows it parsed before it failed. */
+function step(parse: (rows: CsvRow[]) => void): { rows: CsvRow[]; failure?: Error } {
+  const rows: CsvRow[] = [];
+  try {
+    parse(rows);
+    return { rows };
+  } catch (error) {
+    return { rows, failure: error instanceof Error ? error : new Error(String(error)) };
   }
-}
-
-function newlines(fields: string[]): number {
-  let n = 0;
-  for (const field of fields) for (const c of field) if (c === '\n') n++;
-  return n;
 }
 
 /**
- * Streams the records of a CSV file (BOM, CRLF, quotes, spaces around fields), never
- * holding more than a chunk in memory. Ragged rows are yielded as they are: the caller
- * decides what a wrong column count means.
+ * Streams the records of a CSV file (BOM, CRLF, quotes, spaces around fields) in batches
+ * of one input chunk, never holding more than a chunk in memory. Ragged rows are yielded
+ * as they are: the caller decides what a wrong column count means. The rows before a
+ * syntax error are yielded before the error is thrown.
  */
-export async function* readCsv(file: string): AsyncGenerator<CsvRow> {
+export async function* readCsvBatches(file: string): AsyncGenerator<CsvRow[]> {
   const input = await openInput(file);
-  let lastRecordEnd = 0;
-  const parser = parse({
-    bom: true,
-    trim: true,
-    skip_empty_lines: true,
-    relax_column_count: true,
-    max_record_size: MAX_RECORD_BYTES,
-    on_record: (record: string[], context: InfoRecord): CsvRow => {
-      lastRecordEnd = context.lines;
-      // csv-parse counts the line where a record ends; a multi-line quoted field moves
-      // the start up by its line breaks.
-      return { line: context.lines - newlines(record), fields: record.map((f) => f.trim()) };
-    },
-    // csv-parse's types cannot express an on_record that changes the record's shape.
-  } as unknown as Options);
-  const decoder = new StrictUtf8();
-  decoder.on('error', (error) => parser.destroy(error));
-  input.on('error', (error) => parser.destroy(error));
-  input.pipe(decoder).pipe(parser);
+  const text = new StrictUtf8();
+  const csv = new CsvLines();
   try {
-    for await (const row of parser as AsyncIterable<CsvRow>) yield row;
-  } catch (error) {
-    if (error instanceof CsvError) throw syntaxError(error, lastRecordEnd);
-    throw error;
+    for await (const chunk of input) {
+      const { rows, failure } = step((out) => csv.push(text.check(chunk as Buffer), out));
+      if (rows.length > 0) yield rows;
+      if (failure) throw failure;
+    }
+    const { rows, failure } = step((out) => {
+      csv.push(text.end(), out);
+      csv.end(out);
+    });
+    if (rows.length > 0) yield rows;
+    if (failure) throw failure;
   } finally {
     input.destroy();
   }
+}
+
+/** The records of a CSV file one at a time (see `readCsvBatches`). */
+export async function* readCsv(file: string): AsyncGenerator<CsvRow> {
+  for await (const rows of readCsvBatches(file)) yield* rows;
 }

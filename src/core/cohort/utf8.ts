@@ -1,4 +1,4 @@
-import { Transform, type TransformCallback } from 'node:stream';
+import { isUtf8 } from 'node:buffer';
 
 /** Raised when the bytes are not UTF-8; carries the line for the report. */
 export class EncodingError extends Error {
@@ -8,9 +8,9 @@ export class EncodingError extends Error {
 }
 
 /** Number of line feeds in `bytes` before `end`. */
-export function countLines(bytes: Uint8Array, end: number): number {
+export function countLines(bytes: Buffer, end: number): number {
   let n = 0;
-  for (let i = 0; i < end; i++) if (bytes[i] === 0x0a) n++;
+  for (let i = bytes.indexOf(0x0a); i >= 0 && i < end; i = bytes.indexOf(0x0a, i + 1)) n++;
   return n;
 }
 
@@ -46,48 +46,50 @@ export function invalidLineOffset(bytes: Uint8Array): number {
 }
 
 /**
- * Decodes strictly: a byte that is not UTF-8 stops the stream with the file's line
- * number. CRLF becomes LF on the way (inside quoted fields too), so that the CSV parser
- * counts one line per line break.
+ * Checks a file chunk by chunk, strictly: a byte that is not UTF-8 throws with the file's
+ * line number. The bytes come out with every line break (CRLF, LF, a lone CR) as LF,
+ * inside quoted fields too, so that the CSV parser counts one line per line break, and
+ * ending on a whole character (a character cut by a chunk waits for the next one).
+ * `isUtf8` checks at memory speed: no decoding happens here.
  */
-export class StrictUtf8 extends Transform {
-  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+export class StrictUtf8 {
   private lines = 1;
-  /** Bytes of a character cut at the end of the previous chunk (held by the decoder). */
-  private tail: Uint8Array = new Uint8Array(0);
+  /** Bytes of a character cut at the end of the previous chunk. */
+  private tail: Buffer = Buffer.alloc(0);
   /** A CR at the end of the previous chunk, waiting to see whether an LF follows. */
   private cr = false;
 
-  constructor() {
-    super({ decodeStrings: true, readableObjectMode: false });
+  check(chunk: Buffer): Buffer {
+    const bytes = this.tail.length > 0 ? Buffer.concat([this.tail, chunk]) : chunk;
+    const cut = bytes.length - incompleteTail(bytes);
+    const whole = bytes.subarray(0, cut);
+    if (!isUtf8(whole)) throw new EncodingError(this.lines + invalidLineOffset(whole));
+    this.lines += countLines(whole, whole.length);
+    this.tail = Buffer.from(bytes.subarray(cut));
+    return this.normalize(whole);
   }
 
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    let text: string;
-    try {
-      text = this.decoder.decode(chunk, { stream: true });
-    } catch {
-      done(new EncodingError(this.lines + invalidLineOffset(Buffer.concat([this.tail, chunk]))));
-      return;
+  /** What is left at the end of the file (a final CR); throws on a cut character. */
+  end(): Buffer {
+    if (this.tail.length > 0) throw new EncodingError(this.lines);
+    const rest = Buffer.from(this.cr ? '\n' : '');
+    this.cr = false;
+    return rest;
+  }
+
+  private normalize(bytes: Buffer): Buffer {
+    if (bytes.length === 0 || (!this.cr && bytes.indexOf(0x0d) < 0)) return bytes;
+    const out = Buffer.allocUnsafe(bytes.length + 1);
+    let n = 0;
+    // A CR held from the previous chunk: alone it is a line break, before an LF it is dropped.
+    if (this.cr && bytes[0] !== 0x0a) out[n++] = 0x0a;
+    this.cr = false;
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i] as number;
+      if (b !== 0x0d) out[n++] = b;
+      else if (i + 1 === bytes.length) this.cr = true;
+      else if (bytes[i + 1] !== 0x0a) out[n++] = 0x0a;
     }
-    this.lines += countLines(chunk, chunk.length);
-    this.tail = chunk.subarray(chunk.length - incompleteTail(chunk));
-    done(null, this.normalize(text));
-  }
-
-  override _flush(done: TransformCallback): void {
-    try {
-      const rest = this.normalize(this.decoder.decode());
-      done(null, this.cr ? rest + '\r' : rest);
-    } catch {
-      done(new EncodingError(this.lines));
-    }
-  }
-
-  private normalize(text: string): string {
-    let out = (this.cr ? '\r' : '') + text;
-    this.cr = out.endsWith('\r');
-    if (this.cr) out = out.slice(0, -1);
-    return out.replace(/\r\n/g, '\n');
+    return out.subarray(0, n);
   }
 }

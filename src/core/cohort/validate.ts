@@ -1,5 +1,5 @@
 import { MAX_COHORT_LENGTH, checkRow, type RowState } from './row-checks.js';
-import { CsvSyntaxError, EncodingError, readCsv } from './read-csv.js';
+import { CsvSyntaxError, EncodingError, readCsvBatches, type CsvRow } from './read-csv.js';
 import { parseHeader, type CohortHeader } from './header.js';
 import { HARD, IssueLog, type Issue } from './issues.js';
 import { buildChecks, type Check, type Thresholds } from './checks.js';
@@ -73,24 +73,32 @@ export async function validateCohort(
   return finish(file, options, log, state, pass);
 }
 
+/** Reads the header row into `pass`; logs its problems; undefined if it is unusable. */
+function takeHeader(row: CsvRow, pass: Pass, log: IssueLog): CohortHeader | undefined {
+  const parsed = parseHeader(row.fields);
+  pass.columns = parsed.header?.columns ?? row.fields;
+  const value = row.fields.join(',');
+  for (const message of parsed.problems) {
+    log.add({ type: 'header', line: row.line, field: '', value, message });
+  }
+  return parsed.header;
+}
+
 async function readRows(file: string, log: IssueLog, state: RowState): Promise<Pass> {
   const pass: Pass = { columns: [], rows: 0, complete: false };
   let header: CohortHeader | undefined;
   try {
-    for await (const row of readCsv(file)) {
-      if (header) {
-        pass.rows++;
-        checkRow(row, header, state, log);
-        continue;
+    for await (const rows of readCsvBatches(file)) {
+      let start = 0;
+      if (!header) {
+        const first = rows[0];
+        if (!first) continue;
+        header = takeHeader(first, pass, log);
+        if (!header) return pass;
+        start = 1;
       }
-      const parsed = parseHeader(row.fields);
-      pass.columns = parsed.header?.columns ?? row.fields;
-      const value = row.fields.join(',');
-      for (const message of parsed.problems) {
-        log.add({ type: 'header', line: row.line, field: '', value, message });
-      }
-      if (!parsed.header) return pass;
-      header = parsed.header;
+      for (let i = start; i < rows.length; i++) checkRow(rows[i] as CsvRow, header, state, log);
+      pass.rows += rows.length - start;
     }
     if (!header) {
       const message = 'file is empty: expected a header line email,cohort';
