@@ -58,7 +58,13 @@ export default defineCommand({
         missing: state.missing,
       };
     }
-    const common = { dir, wait: options.wait, where: db.label, now: () => performance.now() };
+    const common = {
+      dir,
+      wait: options.wait,
+      where: db.label,
+      now: () => performance.now(),
+      signal: db.kind === 'server' ? ctx.signal : undefined,
+    };
     if (options.dryRun) {
       const result = await migrate(db.sql, { ...common, dryRun: true });
       return {

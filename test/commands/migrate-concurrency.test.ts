@@ -10,6 +10,9 @@ import { cleanEnv, normalize, runCli } from '../helpers/cli.js';
 import { createTestDatabase, dbKind, type TestDatabase } from '../helpers/database.js';
 import { bin } from '../helpers/paths.js';
 
+// Each embedded run starts PGlite (seconds, more on a loaded machine).
+const SLOW = { timeout: 180_000 };
+
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bi-migrate-race-'));
 let db: TestDatabase;
 beforeAll(async () => {
@@ -46,7 +49,7 @@ async function until(condition: () => Promise<boolean>, what: string): Promise<v
   throw new Error(`timed out waiting for ${what}`);
 }
 
-describe.runIf(dbKind === 'server')('two migrate processes on a server', () => {
+describe.runIf(dbKind === 'server')('two migrate processes on a server', SLOW, () => {
   // The pending file waits on a lock this test holds, so the first run sits inside its
   // migration (holding the migrate lock) exactly as long as the test needs.
   const GATE = 4242;
@@ -58,6 +61,18 @@ describe.runIf(dbKind === 'server')('two migrate processes on a server', () => {
       select count(*)::int as n from pg_locks
       where locktype = 'advisory' and not granted and database = (select oid from pg_database where datname = current_database())`;
     return row?.n ?? 0;
+  }
+
+  async function migrateLockHeld(): Promise<boolean> {
+    const sql = await db.sql();
+    const [row] = await sql<{ held: boolean }[]>`
+      select exists (
+        select 1 from pg_locks
+        where locktype = 'advisory' and granted
+          and database = (select oid from pg_database where datname = current_database())
+          and (classid::bigint << 32) + objid::bigint = ${MIGRATE_LOCK}
+      ) as held`;
+    return row?.held === true;
   }
 
   it('the second fails fast without --wait; with --wait it waits and applies nothing twice', async () => {
@@ -103,28 +118,98 @@ describe.runIf(dbKind === 'server')('two migrate processes on a server', () => {
       await sql`select name from public.beta_invites_schema_migrations where name = '998_gated.sql'`;
     expect(rows).toHaveLength(1);
   });
+
+  it('Ctrl-C inside a migration exits 130, rolls it back and frees the lock', async () => {
+    const dir = folder(
+      'interrupted',
+      '999_interrupted.sql',
+      `create table public.interrupted (id int);\nselect pg_advisory_xact_lock(${GATE});\n`,
+    );
+    const sql = await db.sql();
+    const gate = await sql.reserve();
+    await gate`select pg_advisory_lock(${GATE})`;
+    try {
+      const run = start(['migrate', '--dir', dir]);
+      await until(async () => (await waiters()) === 1, 'the migrate to block inside its file');
+      run.kill('SIGINT');
+      const done = await run;
+      expect(done.exitCode).toBe(130);
+      // The interrupted run may or may not get to say more before the process exits.
+      const first = 'beta-invites: interrupted by SIGINT';
+      const more =
+        '\nbeta-invites: migration 999_interrupted.sql was interrupted and rolled back' +
+        '\n  rerun beta-invites migrate to apply it';
+      expect([first, first + more]).toContain(done.stderr);
+      // The gate is still held: only a cancelled statement lets the backend go now.
+      await until(async () => !(await migrateLockHeld()), 'the server to drop the migrate lock');
+    } finally {
+      await gate`select pg_advisory_unlock(${GATE})`;
+      gate.release();
+    }
+    const [row] = await sql<{ recorded: boolean; created: boolean }[]>`
+      select
+        exists (select 1 from public.beta_invites_schema_migrations
+                where name = '999_interrupted.sql') as recorded,
+        to_regclass('public.interrupted') is not null as created`;
+    expect(row).toEqual({ recorded: false, created: false });
+  });
 });
 
-describe.runIf(dbKind === 'embedded')('two migrate processes on the embedded database', () => {
-  it('the second is told which process holds the data directory', async () => {
-    const dir = folder('slow', '998_slow.sql', 'select pg_sleep(3);\n');
-    await db.release();
-    const lock = path.join(db.home, 'db.lock');
-    const first = start(['migrate', '--dir', dir]);
-    await until(
-      () =>
-        Promise.resolve(fs.existsSync(lock) && fs.readFileSync(lock, 'utf8') === String(first.pid)),
-      'the first migrate to lock the data directory',
-    );
-    const second = await runCli(['migrate', '--dir', dir], { db });
-    const done = await first;
-    expect([done.exitCode, second.exitCode]).toEqual([0, 1]);
-    expect(normalize(second.stderr, { [String(first.pid)]: 'PID', [db.home]: 'HOME' }))
-      .toMatchInlineSnapshot(`
+describe.runIf(dbKind === 'embedded')(
+  'two migrate processes on the embedded database',
+  SLOW,
+  () => {
+    it('the second is told which process holds the data directory', async () => {
+      const dir = folder('slow', '998_slow.sql', 'select pg_sleep(3);\n');
+      await db.release();
+      const lock = path.join(db.home, 'db.lock');
+      const first = start(['migrate', '--dir', dir]);
+      await until(
+        () =>
+          Promise.resolve(
+            fs.existsSync(lock) && fs.readFileSync(lock, 'utf8') === String(first.pid),
+          ),
+        'the first migrate to lock the data directory',
+      );
+      const second = await runCli(['migrate', '--dir', dir], { db });
+      const done = await first;
+      expect([done.exitCode, second.exitCode]).toEqual([0, 1]);
+      expect(normalize(second.stderr, { [String(first.pid)]: 'PID', [db.home]: 'HOME' }))
+        .toMatchInlineSnapshot(`
       "beta-invites: the embedded database at HOME/db is in use by process PID
         wait for that command to finish, or stop it; set DATABASE_URL to share a server instead"
     `);
-    expect(normalize(done.stdout, { [db.home]: 'HOME' })).toContain('applied 998_slow.sql');
-    expect(fs.existsSync(lock)).toBe(false);
-  });
-});
+      expect(normalize(done.stdout, { [db.home]: 'HOME' })).toContain('applied 998_slow.sql');
+      expect(fs.existsSync(lock)).toBe(false);
+    });
+
+    it('Ctrl-C during a migration exits 130 and leaves a usable data directory, unlocked', async () => {
+      const dir = folder(
+        'interrupted',
+        '999_interrupted.sql',
+        'create table public.interrupted (id int);\nselect pg_sleep(2);\n',
+      );
+      await db.release();
+      const lock = path.join(db.home, 'db.lock');
+      const run = start(['migrate', '--dir', dir]);
+      await until(
+        () => Promise.resolve(fs.existsSync(lock)),
+        'the migrate to lock the data directory',
+      );
+      // Opening takes about a second: the signal lands while the file runs or just before.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      run.kill('SIGINT');
+      const done = await run;
+      expect(done.exitCode).toBe(130);
+      expect(done.stderr).toContain('beta-invites: interrupted by SIGINT');
+      expect(fs.existsSync(lock)).toBe(false);
+      const status = await runCli(['migrate', '--status', '--dir', dir], { db });
+      expect(status.exitCode).toBe(2);
+      expect(status.stdout).toContain('  pending  999_interrupted.sql');
+      const sql = await db.sql();
+      const [row] = await sql<{ created: boolean }[]>`
+      select to_regclass('public.interrupted') is not null as created`;
+      expect(row?.created).toBe(false);
+    });
+  },
+);

@@ -8,6 +8,9 @@ import { defaultMigrationsDir } from '../../src/core/migrations/files.js';
 import { createTestDatabase, dbKind, type TestDatabase } from '../helpers/database.js';
 import { normalize, runCli } from '../helpers/cli.js';
 
+// Each embedded run starts PGlite (seconds, more on a loaded machine).
+const SLOW = { timeout: 180_000 };
+
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bi-migrate-cli-'));
 let db: TestDatabase;
 beforeAll(async () => {
@@ -51,7 +54,7 @@ async function inspect(...relations: string[]): Promise<{ tracking: string[]; ex
   return { tracking: rows.map((r) => `${r.name} ${r.applied_at}`), exists };
 }
 
-describe(`migrate (${dbKind})`, () => {
+describe(`migrate (${dbKind})`, SLOW, () => {
   it('twice is a no-op', async () => {
     const before = await inspect();
     const first = await runCli(['migrate'], { db });
@@ -176,7 +179,7 @@ describe(`migrate (${dbKind})`, () => {
   });
 });
 
-describe.runIf(dbKind === 'server')('migrate on a server without public.users', () => {
+describe.runIf(dbKind === 'server')('migrate on a server without public.users', SLOW, () => {
   it('exits 1 naming the table, and creates nothing', async () => {
     const bare = await createTestDatabase({ users: false });
     try {
@@ -196,7 +199,7 @@ describe.runIf(dbKind === 'server')('migrate on a server without public.users', 
   });
 });
 
-describe('migrate without a reachable server', () => {
+describe('migrate without a reachable server', SLOW, () => {
   async function closedPort(): Promise<number> {
     const server = net.createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

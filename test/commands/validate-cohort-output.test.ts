@@ -7,6 +7,9 @@ import { createTestDatabase, dbKind, type TestDatabase } from '../helpers/databa
 import { runCli } from '../helpers/cli.js';
 import { fixture, root } from '../helpers/paths.js';
 
+// Each embedded run starts PGlite (seconds, more on a loaded machine).
+const SLOW = { timeout: 180_000 };
+
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bi-vco-'));
 let db: TestDatabase;
 beforeAll(async () => {
@@ -24,7 +27,7 @@ function validate(args: string[], env: Record<string, string> = {}) {
   });
 }
 
-describe('validate-cohort --json', () => {
+describe('validate-cohort --json', SLOW, () => {
   it('prints one JSON document with valid, stats, and every error and warning', async () => {
     const rows = Array.from({ length: 30 }, (_, i) => `bad${i + 1},creator-x\n`).join('');
     const p = path.join(scratch, 'thirty-bad.csv');
@@ -96,7 +99,7 @@ describe('validate-cohort --json', () => {
   });
 });
 
-describe('validate-cohort --format github', () => {
+describe('validate-cohort --format github', SLOW, () => {
   it('prints one annotation per issue, then a notice', async () => {
     const run = await validate(['fixtures/duplicates.csv', '--format', 'github']);
     expect(run.exitCode).toBe(1);
@@ -129,7 +132,7 @@ describe('validate-cohort --format github', () => {
   });
 });
 
-describe('validate-cohort on a large file', () => {
+describe('validate-cohort on a large file', SLOW, () => {
   it('accepts a generated 10,000-row cohort', async () => {
     const p = path.join(scratch, 'ten-thousand.csv');
     const out = fs.createWriteStream(p);
@@ -149,7 +152,7 @@ describe('validate-cohort on a large file', () => {
   });
 });
 
-describe(`validate-cohort --check-users (${dbKind})`, () => {
+describe(`validate-cohort --check-users (${dbKind})`, SLOW, () => {
   it('warns about emails already in public.users, found whatever their case', async () => {
     const sql = await db.sql();
     await sql`insert into public.users (email) values

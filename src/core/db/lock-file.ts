@@ -19,7 +19,14 @@ export function acquireLockFile(lockPath: string, dataDir: string): () => void {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
-      return () => fs.rmSync(lockPath, { force: true });
+      // Also on exit: an interrupted run may exit before the database finished closing,
+      // and a lock file naming a dead process would mislead the next operator.
+      const release = () => {
+        process.off('exit', release);
+        fs.rmSync(lockPath, { force: true });
+      };
+      process.on('exit', release);
+      return release;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number(fs.readFileSync(lockPath, 'utf8').trim());

@@ -1,5 +1,6 @@
 import type { Sql } from 'postgres';
-import { UserError, errorMessage } from '../errors.js';
+import { ExitCode, UserError, errorMessage } from '../errors.js';
+import { Interrupted } from './cancel.js';
 import { readMigrationFiles, type MigrationFile } from './files.js';
 import {
   applyMigration,
@@ -27,6 +28,11 @@ export interface MigrateOptions {
   where: string;
   /** Monotonic milliseconds, for durations. */
   now: () => number;
+  /**
+   * Aborted on Ctrl-C: the running statement is cancelled on the server. Leave it unset
+   * on the embedded database (a cancel request opens a second connection it cannot take).
+   */
+  signal?: AbortSignal;
 }
 
 /** Applies every pending migration under the advisory lock; a no-op when up to date. */
@@ -51,7 +57,8 @@ export async function migrate(sql: Sql, options: MigrateOptions): Promise<Migrat
     const applied: MigrateResult['applied'] = [];
     for (const file of state.pending) {
       try {
-        applied.push({ name: file.name, durationMs: await applyMigration(conn, file, options.now) });
+        const durationMs = await applyMigration(conn, file, options.now, options.signal);
+        applied.push({ name: file.name, durationMs });
       } catch (error) {
         throw failed(file, error, applied.length);
       }
@@ -63,6 +70,13 @@ export async function migrate(sql: Sql, options: MigrateOptions): Promise<Migrat
 /** The one-line error of a migration file that failed; nothing of it is recorded. */
 function failed(file: MigrationFile, error: unknown, appliedBefore: number): UserError {
   const earlier = appliedBefore > 0 ? `; the ${appliedBefore} file(s) before it were applied` : '';
+  if (error instanceof Interrupted) {
+    return new UserError(
+      `migration ${file.name} was interrupted and rolled back`,
+      ExitCode.interrupted,
+      `rerun beta-invites migrate to apply it${earlier}`,
+    );
+  }
   if (error instanceof StatementError) {
     const kept =
       error.index === 0
@@ -70,6 +84,13 @@ function failed(file: MigrationFile, error: unknown, appliedBefore: number): Use
         : error.index === 1
           ? 'statement 1 stays applied'
           : `statements 1-${error.index} stay applied`;
+    if (error.cause instanceof Interrupted) {
+      return new UserError(
+        `migration ${file.name} was interrupted at statement ${error.index + 1} of ${error.total} (no-transaction file: ${kept})`,
+        ExitCode.interrupted,
+        `rerun beta-invites migrate: it runs the whole file again${earlier}`,
+      );
+    }
     return new UserError(
       `migration ${file.name} failed at statement ${error.index + 1} of ${error.total} (no-transaction file: ${kept}): ${error.message}`,
       1,

@@ -1,6 +1,7 @@
 import type { Sql } from 'postgres';
-import { UserError, errorMessage } from '../errors.js';
+import { ExitCode, UserError, errorMessage } from '../errors.js';
 import type { MigrationFile } from './files.js';
+import { Interrupted, cancelOnAbort } from './cancel.js';
 import { splitStatements } from './split-sql.js';
 
 /** Advisory lock key held while migrating (two operators cannot migrate at once). */
@@ -87,6 +88,7 @@ export async function applyMigration(
   conn: Sql,
   file: MigrationFile,
   now: () => number,
+  signal?: AbortSignal,
 ): Promise<number> {
   const started = now();
   const record = async () => {
@@ -101,7 +103,7 @@ export async function applyMigration(
     const statements = splitStatements(file.sql);
     for (const [i, statement] of statements.entries()) {
       try {
-        await conn.unsafe(statement);
+        await cancelOnAbort(conn.unsafe(statement), signal);
       } catch (error) {
         throw new StatementError(error, i, statements.length);
       }
@@ -112,7 +114,7 @@ export async function applyMigration(
   // out, on the connection that holds the migrate lock.
   await conn`begin`;
   try {
-    await conn.unsafe(file.sql);
+    await cancelOnAbort(conn.unsafe(file.sql), signal);
     const duration = await record();
     await conn`commit`;
     return duration;
@@ -140,13 +142,19 @@ export class StatementError extends Error {
  */
 export async function withMigrateLock<T>(
   sql: Sql,
-  options: { wait: boolean; where: string },
+  options: { wait: boolean; where: string; signal?: AbortSignal },
   fn: (conn: Sql) => Promise<T>,
 ): Promise<T> {
   const conn = await sql.reserve();
   try {
     if (options.wait) {
-      await conn`select pg_advisory_lock(${MIGRATE_LOCK})`;
+      await cancelOnAbort(conn`select pg_advisory_lock(${MIGRATE_LOCK})`, options.signal).catch(
+        (error: unknown) => {
+          if (!(error instanceof Interrupted)) throw error;
+          const message = `interrupted while waiting for another migrate on ${options.where}`;
+          throw new UserError(message, ExitCode.interrupted, 'nothing was applied');
+        },
+      );
     } else {
       const [row] = await conn<{ locked: boolean }[]>`
         select pg_try_advisory_lock(${MIGRATE_LOCK}) as locked`;

@@ -20,7 +20,10 @@ describe('readMigrationFiles', () => {
     fs.writeFileSync(path.join(dir, '002_b.sql'), '-- beta-invites: no-transaction\nselect 2;\n');
     fs.writeFileSync(path.join(dir, '001_a.sql'), 'select 1;\n');
     fs.writeFileSync(path.join(dir, 'README.md'), 'not a migration');
-    fs.writeFileSync(path.join(dir, '003_c.sql'), 'select 3; -- beta-invites: no-transaction (not a header line)\n');
+    fs.writeFileSync(
+      path.join(dir, '003_c.sql'),
+      'select 3; -- beta-invites: no-transaction (not a header line)\n',
+    );
     const files = readMigrationFiles(dir);
     expect(files.map((f) => [f.name, f.transactional])).toEqual([
       ['001_a.sql', true],

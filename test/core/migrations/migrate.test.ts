@@ -5,9 +5,16 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientOptions } from '../../../src/core/db/database.js';
 import { defaultMigrationsDir } from '../../../src/core/migrations/files.js';
-import { assertMigrated, migrate, readMigrationState } from '../../../src/core/migrations/migrate.js';
+import {
+  assertMigrated,
+  migrate,
+  readMigrationState,
+} from '../../../src/core/migrations/migrate.js';
 import { MIGRATE_LOCK, withMigrateLock } from '../../../src/core/migrations/runner.js';
 import { createTestDatabase, dbKind, type TestDatabase } from '../../helpers/database.js';
+
+// Each embedded run starts PGlite (seconds, more on a loaded machine).
+const SLOW = { timeout: 180_000 };
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bi-migrate-'));
 let db: TestDatabase;
@@ -27,7 +34,13 @@ function folder(name: string, extra: Record<string, string>): string {
   return dir;
 }
 
-const options = (dir: string) => ({ dir, dryRun: false, wait: false, where: 'DB', now: () => performance.now() });
+const options = (dir: string) => ({
+  dir,
+  dryRun: false,
+  wait: false,
+  where: 'DB',
+  now: () => performance.now(),
+});
 
 async function failure(promise: Promise<unknown>): Promise<string> {
   try {
@@ -41,7 +54,9 @@ async function failure(promise: Promise<unknown>): Promise<string> {
 
 async function recorded(): Promise<string[]> {
   const sql = await db.sql();
-  const rows = await sql<{ name: string }[]>`select name from public.beta_invites_schema_migrations order by name`;
+  const rows = await sql<
+    { name: string }[]
+  >`select name from public.beta_invites_schema_migrations order by name`;
   return rows.map((r) => r.name);
 }
 
@@ -51,7 +66,7 @@ async function tableExists(name: string): Promise<boolean> {
   return row?.found === true;
 }
 
-describe(`migrate (${dbKind})`, () => {
+describe(`migrate (${dbKind})`, SLOW, () => {
   it('is a no-op on an up-to-date database', async () => {
     const sql = await db.sql();
     const before = await recorded();
@@ -73,9 +88,13 @@ describe(`migrate (${dbKind})`, () => {
     expect(second.applied).toEqual([]);
     const state = await readMigrationState(sql, dir);
     expect(state.pending).toEqual([]);
-    expect(state.applied.find((a) => a.name === '995_extra.sql')?.durationMs).toBeGreaterThanOrEqual(0);
+    expect(
+      state.applied.find((a) => a.name === '995_extra.sql')?.durationMs,
+    ).toBeGreaterThanOrEqual(0);
     // The bundled folder no longer has that file: reported as missing, not an error.
-    expect((await readMigrationState(sql, defaultMigrationsDir)).missing).toEqual(['995_extra.sql']);
+    expect((await readMigrationState(sql, defaultMigrationsDir)).missing).toEqual([
+      '995_extra.sql',
+    ]);
   });
 
   it('refuses an applied file that changed (drift), and so does assertMigrated', async () => {
@@ -83,15 +102,21 @@ describe(`migrate (${dbKind})`, () => {
     const dir = folder('drift', {});
     fs.appendFileSync(path.join(dir, '990_beta_invites.sql'), '-- edited after the fact\n');
     const message = await failure(migrate(sql, options(dir)));
-    expect(message.replace(/[0-9a-f]{12}…/g, 'SHA…')).toMatchInlineSnapshot(`"1: migration drift: 990_beta_invites.sql changed after being applied (recorded sha256 SHA…, file SHA…) | restore the applied file and put the change in a new migration file"`);
+    expect(message.replace(/[0-9a-f]{12}…/g, 'SHA…')).toMatchInlineSnapshot(
+      `"1: migration drift: 990_beta_invites.sql changed after being applied (recorded sha256 SHA…, file SHA…) | restore the applied file and put the change in a new migration file"`,
+    );
     expect(await failure(assertMigrated(sql, dir, 'DB'))).toBe(message);
-    expect((await readMigrationState(sql, dir)).drift.map((d) => d.name)).toEqual(['990_beta_invites.sql']);
+    expect((await readMigrationState(sql, dir)).drift.map((d) => d.name)).toEqual([
+      '990_beta_invites.sql',
+    ]);
   });
 
   it('assertMigrated names the pending files', async () => {
     const sql = await db.sql();
     const dir = folder('behind', { '996_a.sql': 'select 1;', '997_b.sql': 'select 2;' });
-    expect(await failure(assertMigrated(sql, dir, 'DB'))).toMatchInlineSnapshot(`"1: 2 migration(s) pending on DB: 996_a.sql, 997_b.sql | run beta-invites migrate first"`);
+    expect(await failure(assertMigrated(sql, dir, 'DB'))).toMatchInlineSnapshot(
+      `"1: 2 migration(s) pending on DB: 996_a.sql, 997_b.sql | run beta-invites migrate first"`,
+    );
     await expect(assertMigrated(sql, defaultMigrationsDir, 'DB')).resolves.toBeUndefined();
   });
 
@@ -99,10 +124,13 @@ describe(`migrate (${dbKind})`, () => {
     const sql = await db.sql();
     const dir = folder('failing', {
       '997_ok.sql': 'create table public.before_failure (id int);',
-      '998_bad.sql': 'create table public.half_done (id int);\nselect * from public.no_such_table;\n',
+      '998_bad.sql':
+        'create table public.half_done (id int);\nselect * from public.no_such_table;\n',
     });
     const message = await failure(migrate(sql, options(dir)));
-    expect(message).toMatchInlineSnapshot(`"1: migration 998_bad.sql failed and was rolled back: relation "public.no_such_table" does not exist | fix the file and rerun beta-invites migrate; the 1 file(s) before it were applied"`);
+    expect(message).toMatchInlineSnapshot(
+      `"1: migration 998_bad.sql failed and was rolled back: relation "public.no_such_table" does not exist | fix the file and rerun beta-invites migrate; the 1 file(s) before it were applied"`,
+    );
     expect(await tableExists('public.before_failure')).toBe(true);
     expect(await tableExists('public.half_done')).toBe(false);
     expect(await recorded()).toContain('997_ok.sql');
@@ -119,54 +147,70 @@ describe(`migrate (${dbKind})`, () => {
         'create table public.nt_third (id int);',
       ].join('\n'),
     });
-    expect(await failure(migrate(sql, options(dir)))).toMatchInlineSnapshot(`"1: migration 999_nt.sql failed at statement 2 of 3 (no-transaction file: statement 1 stays applied): relation "public.no_such_table" does not exist | fix the file and rerun beta-invites migrate: it runs the whole file again, so its statements must be rerunnable (IF NOT EXISTS)"`);
+    expect(await failure(migrate(sql, options(dir)))).toMatchInlineSnapshot(
+      `"1: migration 999_nt.sql failed at statement 2 of 3 (no-transaction file: statement 1 stays applied): relation "public.no_such_table" does not exist | fix the file and rerun beta-invites migrate: it runs the whole file again, so its statements must be rerunnable (IF NOT EXISTS)"`,
+    );
     expect(await tableExists('public.nt_first')).toBe(true);
     expect(await tableExists('public.nt_third')).toBe(false);
     expect(await recorded()).not.toContain('999_nt.sql');
   });
 
-  it.runIf(dbKind === 'server')('fails fast while another session holds the migrate lock', async () => {
-    const other = postgres(db.url ?? '', { ...clientOptions, max: 1 });
-    try {
-      await other`select pg_advisory_lock(${MIGRATE_LOCK})`;
-      const sql = await db.sql();
-      const message = await failure(withMigrateLock(sql, { wait: false, where: 'DB' }, () => Promise.resolve()));
-      expect(message).toMatchInlineSnapshot(`"1: another migrate is running on DB (advisory lock 7418326601 is held) | wait for it to finish, or rerun with --wait"`);
-      let unlocked = false;
-      const waiting = withMigrateLock(sql, { wait: true, where: 'DB' }, () => Promise.resolve(unlocked));
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      unlocked = true;
-      await other`select pg_advisory_unlock(${MIGRATE_LOCK})`;
-      // With --wait the work runs only once the other session let go.
-      expect(await waiting).toBe(true);
-    } finally {
-      await other.end();
-    }
-  });
+  it.runIf(dbKind === 'server')(
+    'fails fast while another session holds the migrate lock',
+    async () => {
+      const other = postgres(db.url ?? '', { ...clientOptions, max: 1 });
+      try {
+        await other`select pg_advisory_lock(${MIGRATE_LOCK})`;
+        const sql = await db.sql();
+        const message = await failure(
+          withMigrateLock(sql, { wait: false, where: 'DB' }, () => Promise.resolve()),
+        );
+        expect(message).toMatchInlineSnapshot(
+          `"1: another migrate is running on DB (advisory lock 7418326601 is held) | wait for it to finish, or rerun with --wait"`,
+        );
+        let unlocked = false;
+        const waiting = withMigrateLock(sql, { wait: true, where: 'DB' }, () =>
+          Promise.resolve(unlocked),
+        );
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        unlocked = true;
+        await other`select pg_advisory_unlock(${MIGRATE_LOCK})`;
+        // With --wait the work runs only once the other session let go.
+        expect(await waiting).toBe(true);
+      } finally {
+        await other.end();
+      }
+    },
+  );
 
-  it.runIf(dbKind === 'server')('holds the lock on one session even with a pool of connections', async () => {
-    const sql = await db.sql();
-    const held = await withMigrateLock(sql, { wait: false, where: 'DB' }, async (conn) => {
-      // Busy the pool from outside: the lock must stay with the reserved connection.
-      await Promise.all([sql`select pg_sleep(0.05)`, sql`select pg_sleep(0.05)`]);
-      const [row] = await conn<{ n: number }[]>`
+  it.runIf(dbKind === 'server')(
+    'holds the lock on one session even with a pool of connections',
+    async () => {
+      const sql = await db.sql();
+      const held = await withMigrateLock(sql, { wait: false, where: 'DB' }, async (conn) => {
+        // Busy the pool from outside: the lock must stay with the reserved connection.
+        await Promise.all([sql`select pg_sleep(0.05)`, sql`select pg_sleep(0.05)`]);
+        const [row] = await conn<{ n: number }[]>`
         select count(*)::int as n from pg_locks
         where locktype = 'advisory' and pid = pg_backend_pid() and granted`;
-      return row?.n;
-    });
-    expect(held).toBe(1);
-    const [after] = await sql<{ n: number }[]>`
+        return row?.n;
+      });
+      expect(held).toBe(1);
+      const [after] = await sql<{ n: number }[]>`
       select count(*)::int as n from pg_locks where locktype = 'advisory' and granted`;
-    expect(after?.n).toBe(0);
-  });
+      expect(after?.n).toBe(0);
+    },
+  );
 });
 
-describe.runIf(dbKind === 'server')('migrate on a server without public.users', () => {
+describe.runIf(dbKind === 'server')('migrate on a server without public.users', SLOW, () => {
   it('stops before creating anything and names the table', async () => {
     const bare = await createTestDatabase({ users: false });
     try {
       const sql = await bare.sql();
-      expect(await failure(migrate(sql, options(defaultMigrationsDir)))).toMatchInlineSnapshot(`"1: table public.users is missing on DB | run the host application's migrations first (beta_invites.sent_by references public.users), then beta-invites migrate"`);
+      expect(await failure(migrate(sql, options(defaultMigrationsDir)))).toMatchInlineSnapshot(
+        `"1: table public.users is missing on DB | run the host application's migrations first (beta_invites.sent_by references public.users), then beta-invites migrate"`,
+      );
       const [row] = await sql<{ n: number }[]>`
         select count(*)::int as n from pg_tables where schemaname = 'public'`;
       expect(row?.n).toBe(0);
