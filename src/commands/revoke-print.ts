@@ -45,6 +45,8 @@ export function printRevoke(
   if (result.dryRun) {
     out.line(c.yellow('Dry run: nothing was changed.'));
   } else if (n > 0) {
-    out.line('Also remove the address from the cohort CSV: a later render would invite it again.');
+    out.line(
+      'A later render of the same cohort will not invite this address again (it lists it in failed.csv).',
+    );
   }
 }

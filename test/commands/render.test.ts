@@ -192,6 +192,26 @@ describe('render', () => {
     expect(await invites('fourth')).toHaveLength(0);
   });
 
+  it('does not invite again a recipient whose invite was revoked', async () => {
+    const cohort = writeCohort(db.home, 6, 'sixth.csv', 'sixth');
+    const out = path.join(db.home, 'out-sixth');
+    expect((await render([cohort, '--out', out, '--force'])).exitCode).toBe(0);
+    const sql = await db.sql();
+    await sql`update public.beta_invites
+      set expires_at = now(), revoked_at = now(), revoke_reason = 'forwarded to a friend'
+      where email = 'sixth2@example.org'`;
+    const rerun = await render([cohort, '--out', out, '--force']);
+    expect(rerun.exitCode).toBe(2);
+    expect(rerun.stdout).toContain(
+      'Rendered 5 invitation(s) into out-sixth/: 0 new invite(s), 5 reused.',
+    );
+    const failed = fs.readFileSync(path.join(out, 'failed.csv'), 'utf8').split('\r\n');
+    expect(failed[1]).toMatch(
+      /^sixth2@example\.org,listener-jazz,Zoë 2,invite revoked on \S+ \(forwarded to a friend\): not invited again; remove the row from the cohort$/,
+    );
+    expect(await invites('sixth')).toHaveLength(6);
+  });
+
   it('says which flag is wrong', async () => {
     const run = await render([fixture('cohort.csv'), '--expires-in', 'soon']);
     expect(run.exitCode).toBe(64);

@@ -82,7 +82,7 @@ describe('revoke', () => {
         PATBBBBBBBBBBBB2  listener-jazz  pat@example.org  pending → revoked (expires DATE)
       Left as they were:
         PATCCCCCCCCCCCC2  press-music  Pat@Example.org  already expired on 2026-01-10 08:00:00 UTC
-      Also remove the address from the cohort CSV: a later render would invite it again."
+      A later render of the same cohort will not invite this address again (it lists it in failed.csv)."
     `);
     const sql = await db.sql();
     const [{ now }] = (await sql`select now()::text as now`) as unknown as [{ now: string }];

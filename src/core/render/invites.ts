@@ -75,6 +75,11 @@ async function inviteOne(tx: TransactionSql, r: Recipient, o: InviteOptions): Pr
       and used_at is null and expires_at > now()
     order by created_at desc limit 1`;
   if (existing) return toInvite(existing);
+  const [revoked] = await tx<{ at: Date; reason: string | null }[]>`
+    select revoked_at as at, revoke_reason as reason from public.beta_invites
+    where lower(email) = lower(${r.email}) and cohort = ${r.cohort} and revoked_at is not null
+    order by revoked_at desc limit 1`;
+  if (revoked) throw new RevokedError(revoked.at, revoked.reason);
   for (let attempt = 1; ; attempt++) {
     try {
       const [row] = await tx.savepoint(
@@ -94,6 +99,30 @@ async function inviteOne(tx: TransactionSql, r: Recipient, o: InviteOptions): Pr
   }
 }
 
+/**
+ * A recipient whose invite of this cohort was revoked is not invited again by a rerun:
+ * the operator ended it on purpose (see `beta-invites revoke`).
+ */
+export class RevokedError extends Error {
+  constructor(at: Date, reason: string | null) {
+    super(
+      `invite revoked on ${at.toISOString()}${reason ? ` (${reason})` : ''}: not invited again; remove the row from the cohort`,
+    );
+  }
+}
+
+/** True when any recipient of the batch has a revoked invite of the same cohort. */
+async function anyRevoked(tx: TransactionSql, batch: Recipient[]): Promise<boolean> {
+  const [row] = await tx<{ found: boolean }[]>`
+    select exists (
+      select 1 from public.beta_invites b
+      join unnest(${batch.map((r) => r.email)}::text[], ${batch.map((r) => r.cohort)}::text[])
+        as i(email, cohort) on lower(b.email) = lower(i.email) and b.cohort = i.cohort
+      where b.revoked_at is not null
+    ) as found`;
+  return row?.found === true;
+}
+
 interface BatchRow extends Row {
   ord: number;
 }
@@ -107,6 +136,7 @@ async function inviteSetBased(
   batch: Recipient[],
   o: InviteOptions,
 ): Promise<InviteRow[]> {
+  if (await anyRevoked(tx, batch)) throw new Error('a recipient of this batch was revoked');
   const emails = batch.map((r) => r.email);
   const cohorts = batch.map((r) => r.cohort);
   const codes = batch.map(() => generateCode());
