@@ -55,8 +55,10 @@ const SGR = /\x1b\[[0-9;]*m/g;
  * too long loses its colours rather than risk cutting an escape code in half.
  */
 function fit(line: string, columns: number): string {
+  // A terminal that reports no size (0) gets a common width rather than nothing.
+  const width = columns >= 20 ? columns : 100;
   const plain = line.replace(SGR, '');
-  return plain.length <= columns - 2 ? line : plain.slice(0, Math.max(10, columns - 3)) + '…';
+  return plain.length <= width - 2 ? line : plain.slice(0, width - 3) + '…';
 }
 
 /** The screen as lines, without escape codes other than colours. */
