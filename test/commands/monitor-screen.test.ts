@@ -89,6 +89,14 @@ describe('the terminal screen', () => {
       40,
     );
     expect(Math.max(...narrow.map((l) => l.length))).toBeLessThanOrEqual(38);
+    // A terminal that reports no size: a usual width, not lines cut to nothing.
+    const unsized = renderScreen(
+      { intervalSeconds: 60, checking: false, event: event() },
+      at('18:00:00'),
+      plain,
+      0,
+    );
+    expect(unsized).toContain('  🔴 status_page  since 17:55:00  major: Partial outage');
   });
 
   it('redraws in place: home, each line cleared to its end, the rest cleared', () => {
