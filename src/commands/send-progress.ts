@@ -32,7 +32,9 @@ function lineDisplay(ctx: Pick<Context, 'out'>, now: () => number): ProgressDisp
       const done = p.sent + p.failed;
       const perSecond = done / Math.max(0.001, (t - started) / 1000);
       const left =
-        perSecond > 0 ? `, about ${seconds(((p.total - done) / perSecond) * 1000)} left` : '';
+        perSecond > 0 && done < p.total
+          ? `, about ${seconds(((p.total - done) / perSecond) * 1000)} left`
+          : '';
       ctx.out.error(
         `${done}/${p.total} done: ${p.sent} sent, ${p.failed} failed, ${perSecond.toFixed(1)}/s${left}`,
       );

@@ -25,6 +25,10 @@ import { backfillSentAt, createSentAtWriter } from './invites-db.js';
 import type { FailedLine, SentLine } from './ledger.js';
 import { loadManifest, planSend, type SendPlan } from './plan.js';
 import { redactor } from './redact.js';
+import { baseReport, type SendReport } from './report.js';
+import { withSendLock } from './send-lock.js';
+
+export type { SendReport } from './report.js';
 
 export interface SendOptions {
   /** The output folder, absolute. */
@@ -39,61 +43,7 @@ export interface SendOptions {
   onProgress?: (progress: DispatchProgress) => void;
 }
 
-/** What a run did (or, as a dry run, would do). */
-export interface SendReport {
-  mode: 'dry-run' | 'send';
-  dir: string;
-  /** The transport, password masked. */
-  transport: string;
-  /** Dry run with a command: where it would run from; null when it is not found. */
-  commandPath?: string | null;
-  total: number;
-  toSend: number;
-  /** The first recipients to send to. */
-  recipients: string[];
-  sentBefore: { ledger: number; database: number };
-  skipped: { redeemed: number; expired: number; first: { email: string; reason: string }[] };
-  /** Files sent although they changed since render (--accept-edits). */
-  edited: string[];
-  sent: number;
-  failed: number;
-  retried: number;
-  remaining: number;
-  failures: { email: string; reason: string }[];
-  /** Why the run stopped by itself (consecutive failures, database failure). */
-  stopped: string | null;
-  /** The signal that interrupted the run. */
-  interrupted: string | null;
-  elapsedMs: number;
-  files: { sent: string; failed: string };
-}
-
 type SendContext = Pick<Context, 'db' | 'clock' | 'signal' | 'settings' | 'cwd'>;
-
-function baseReport(options: SendOptions, plan: SendPlan, transport: string): SendReport {
-  const count = (reason: string) => plan.skipped.filter((s) => s.reason === reason).length;
-  return {
-    mode: options.confirm ? 'send' : 'dry-run',
-    dir: options.dir,
-    transport,
-    total: plan.total,
-    toSend: plan.items.length,
-    recipients: plan.items.slice(0, 10).map((i) => i.email),
-    sentBefore: plan.sentBefore,
-    skipped: {
-      redeemed: count('redeemed'),
-      expired: count('expired'),
-      first: plan.skipped.slice(0, 20),
-    },
-    edited: plan.edited,
-    ...{ sent: 0, failed: 0, retried: 0, remaining: plan.items.length, failures: [] },
-    ...{ stopped: null, interrupted: null, elapsedMs: 0 },
-    files: {
-      sent: path.join(options.dir, OUTDIR.sent),
-      failed: path.join(options.dir, OUTDIR.sendFailed),
-    },
-  };
-}
 
 /**
  * `send`: checks the folder (manifest, previews, edits, ledger, database), then — only
@@ -105,39 +55,47 @@ export async function sendInvites(options: SendOptions, ctx: SendContext): Promi
   const entries = loadManifest(options.dir);
   const db = await ctx.db();
   await assertMigrated(db.sql, defaultMigrationsDir, db.label);
-  const plan = await planSend({
-    ...options,
-    entries,
-    sql: db.sql,
-    where: db.label,
-    now: ctx.clock(),
-    signal: ctx.signal,
-  });
-  const report = baseReport(options, plan, label);
+  const plan = (sql: Sql) =>
+    planSend({ ...options, entries, sql, where: db.label, now: ctx.clock(), signal: ctx.signal });
   if (!options.confirm) {
+    const report = baseReport(options, await plan(db.sql), label);
     if (options.transport.kind === 'command') {
       report.commandPath =
         locateCommand(options.transport, ctx.settings.searchPath, ctx.cwd) ?? null;
     }
     return report;
   }
-  if (plan.unrecorded.length > 0) await backfillSentAt(db.sql, plan.unrecorded);
-  if (plan.items.length > 0) {
-    const transport = openTransport(options.transport, {
-      concurrency: options.dispatch.lanes,
-      searchPath: ctx.settings.searchPath,
-      cwd: ctx.cwd,
-    });
-    try {
-      await transport.verify();
-      Object.assign(report, await sendPlanned(plan, options, transport, db.sql, ctx));
-    } finally {
-      await transport.close();
-    }
-  }
+  const report = await withSendLock(db.sql, db.label, async (conn) => {
+    const planned = await plan(conn);
+    const report = baseReport(options, planned, label);
+    if (planned.unrecorded.length > 0) await backfillSentAt(conn, planned.unrecorded);
+    if (planned.items.length > 0)
+      Object.assign(report, await sendWith(planned, options, conn, ctx));
+    return report;
+  });
   report.interrupted = ctx.signal.aborted ? errorMessage(ctx.signal.reason) : null;
   report.elapsedMs = Math.round(performance.now() - started);
   return report;
+}
+
+/** Opens the transport, checks it can work, sends, and closes it whatever happens. */
+async function sendWith(
+  plan: SendPlan,
+  options: SendOptions,
+  sql: Sql,
+  ctx: SendContext,
+): Promise<Partial<SendReport>> {
+  const transport = openTransport(options.transport, {
+    concurrency: options.dispatch.lanes,
+    searchPath: ctx.settings.searchPath,
+    cwd: ctx.cwd,
+  });
+  try {
+    await transport.verify();
+    return await sendPlanned(plan, options, transport, sql, ctx);
+  } finally {
+    await transport.close();
+  }
 }
 
 /** Opens the ledger and the failure log, sends, and closes both whatever happens. */
