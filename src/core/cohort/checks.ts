@@ -80,8 +80,13 @@ const ROW_CHECKS: { id: IssueType; title: string; hard: boolean; nouns: [string,
   },
 ];
 
+/** 1234567 → "1,234,567": the report is read by people. */
+function grouped(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
 function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+  return `${grouped(n)} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** The report's checks in display order, from the issue counts and the stats. */
@@ -100,7 +105,7 @@ export function buildChecks(
       title: c.title,
       status,
       count,
-      detail: count === 0 ? 'ok' : `${count} ${c.nouns[count === 1 ? 0 : 1]}`,
+      detail: count === 0 ? 'ok' : `${grouped(count)} ${c.nouns[count === 1 ? 0 : 1]}`,
     };
   });
   const threshold = (
@@ -115,7 +120,7 @@ export function buildChecks(
     status: count >= min ? 'pass' : 'warn',
     count,
     threshold: min,
-    detail: `${plural(count, what)} (minimum ${min})`,
+    detail: `${plural(count, what)} (minimum ${grouped(min)})`,
   });
   // A file read only in part (not UTF-8, broken CSV, bad header) has no meaningful size:
   // its threshold warnings would only hide the real problem.

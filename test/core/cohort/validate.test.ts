@@ -280,4 +280,17 @@ describe('validateCohort', () => {
     expect(report.omitted).toBe(10);
     expect(report.checks.find((c) => c.id === 'invalid-email')?.count).toBe(30);
   });
+
+  it('groups thousands in the details', async () => {
+    const body = Array.from({ length: 1200 }, (_, i) => `bad${i},c\n`).join('');
+    const report = await validateCohort(file('thousands.csv', 'email,cohort\n' + body), {
+      ...loose,
+      keep: 0,
+      minTotal: 5000,
+    });
+    expect(report.checks.filter((c) => c.status !== 'pass').map((c) => c.detail)).toEqual([
+      '1,200 malformed emails',
+      '1,200 recipients (minimum 5,000)',
+    ]);
+  });
 });
