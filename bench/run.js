@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { reportCase } from './cases/report.js';
 import { renderCase } from './cases/render.js';
+import { sendCase } from './cases/send.js';
 import { startupCase } from './cases/startup.js';
 import { validateCase } from './cases/validate.js';
 import { readConfig, root } from './lib/config.js';
@@ -19,9 +20,10 @@ const CASES = {
   startup: startupCase,
   validate: validateCase,
   render: renderCase,
+  send: sendCase,
   report: reportCase,
 };
-const NEEDS_DATABASE = new Set(['render', 'report']);
+const NEEDS_DATABASE = new Set(['render', 'send', 'report']);
 
 const config = readConfig();
 const dir = fs.mkdtempSync(path.join(config.work, 'beta-invites-bench-'));

@@ -26,8 +26,10 @@ export function redact(url) {
 }
 
 /**
- * A source of fresh, migrated, empty databases. `fresh()` resolves with
+ * A source of fresh, migrated, empty databases. `fresh()` resolves with a target
  * `{ env, url?, drop() }`: `env` points the binary at it; `url` is set on a server.
+ * `clone(target)` copies a target whose clients have all exited (for runs that must each
+ * start from the same filled database).
  */
 export async function openBenchDatabase(config) {
   return config.serverUrl ? serverSource(config.serverUrl) : embeddedSource(config.work);
@@ -37,31 +39,36 @@ async function serverSource(adminUrl) {
   const admin = postgres(adminUrl, quiet);
   const [{ version }] = await admin`select current_setting('server_version') as version`;
   const live = new Set();
+  const target = async (create) => {
+    const name = `bench_${process.pid}_${randomBytes(4).toString('hex')}`;
+    await create(name);
+    live.add(name);
+    const url = withDatabase(adminUrl, name);
+    return {
+      name,
+      url,
+      env: { DATABASE_URL: url },
+      drop: async () => {
+        await admin.unsafe(`drop database if exists ${name} with (force)`);
+        live.delete(name);
+      },
+    };
+  };
   return {
     kind: 'server',
     label: `PostgreSQL ${version} server at ${redact(adminUrl)}`,
     async fresh() {
-      const name = `bench_${process.pid}_${randomBytes(4).toString('hex')}`;
-      await admin.unsafe(`create database ${name}`);
-      live.add(name);
-      const url = withDatabase(adminUrl, name);
-      const sql = postgres(url, quiet);
+      const created = await target((name) => admin.unsafe(`create database ${name}`));
+      const sql = postgres(created.url, quiet);
       try {
         await ensureStandInUsers(sql);
       } finally {
         await sql.end();
       }
-      const env = { DATABASE_URL: url };
-      await runBin(bin, ['migrate'], { env });
-      return {
-        env,
-        url,
-        drop: async () => {
-          await admin.unsafe(`drop database if exists ${name} with (force)`);
-          live.delete(name);
-        },
-      };
+      await runBin(bin, ['migrate'], { env: created.env });
+      return created;
     },
+    clone: (of) => target((name) => admin.unsafe(`create database ${name} template ${of.name}`)),
     async close() {
       for (const name of live) await admin.unsafe(`drop database if exists ${name} with (force)`);
       await admin.end();
@@ -78,17 +85,20 @@ async function embeddedSource(work) {
     fs.readFileSync(path.join(root, 'node_modules/@electric-sql/pglite/package.json'), 'utf8'),
   );
   let count = 0;
+  const copy = (from) => {
+    const home = path.join(base, `run-${++count}`);
+    fs.cpSync(path.join(from, 'db'), path.join(home, 'db'), { recursive: true });
+    return {
+      home,
+      env: { BETA_INVITES_HOME: home },
+      drop: async () => fs.rmSync(home, { recursive: true, force: true }),
+    };
+  };
   return {
     kind: 'embedded',
     label: `embedded PGlite ${pglite.version} (a copy of a migrated data directory per run)`,
-    async fresh() {
-      const home = path.join(base, `run-${++count}`);
-      fs.cpSync(path.join(template, 'db'), path.join(home, 'db'), { recursive: true });
-      return {
-        env: { BETA_INVITES_HOME: home },
-        drop: async () => fs.rmSync(home, { recursive: true, force: true }),
-      };
-    },
+    fresh: async () => copy(template),
+    clone: async (of) => copy(of.home),
     async close() {
       fs.rmSync(base, { recursive: true, force: true });
     },
