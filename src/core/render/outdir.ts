@@ -44,11 +44,39 @@ export function checkOutDir(dir: string): void {
   }
 }
 
-/** Creates the output folder (or reuses it) and proves it is writable. */
+/** `.NAME.PID.tmp`: a temp file named after its process, so a later run knows its owner. */
+function tempName(name: string): string {
+  return `.${name}.${process.pid}.tmp`;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temp files a killed run left behind (its .eml, manifest and probe in the
+ * making), so a rerun leaves the folder as a run without crashes does. Those of a process
+ * still alive are left alone.
+ */
+function removeStaleTemps(dir: string): void {
+  for (const name of fs.readdirSync(dir)) {
+    const match = /^\.(?:.+\.eml|manifest\.jsonl|write-test)\.(\d+)\.tmp$/.exec(name);
+    const pid = Number(match?.[1]);
+    if (match && (pid === process.pid || !isAlive(pid))) fs.rmSync(path.join(dir, name));
+  }
+}
+
+/** Creates the output folder (or reuses it, minus a killed run's temp files) and proves it is writable. */
 export function prepareOutDir(dir: string): void {
   try {
     fs.mkdirSync(dir, { recursive: true });
-    const probe = path.join(dir, `.write-test-${process.pid}`);
+    removeStaleTemps(dir);
+    const probe = path.join(dir, tempName('write-test'));
     fs.writeFileSync(probe, '');
     fs.rmSync(probe);
   } catch (error) {
@@ -84,7 +112,7 @@ export function emlFileName(seq: number, width: number, email: string): string {
 
 /** Writes one .eml so that a reader never sees a partial file. */
 export async function writeEml(dir: string, name: string, bytes: Buffer): Promise<void> {
-  const temp = path.join(dir, `.${name}.tmp`);
+  const temp = path.join(dir, tempName(name));
   await fs.promises.writeFile(temp, bytes);
   await fs.promises.rename(temp, path.join(dir, name));
 }
@@ -99,7 +127,7 @@ export class ManifestWriter {
   private readonly written = new Set<string>();
 
   constructor(private readonly dir: string) {
-    this.temp = path.join(dir, `.${OUTDIR.manifest}.${process.pid}.tmp`);
+    this.temp = path.join(dir, tempName(OUTDIR.manifest));
     this.fd = fs.openSync(this.temp, 'w');
   }
 
