@@ -64,7 +64,8 @@ function statusSequence(indicators: string[]): void {
 }
 
 function writeConfig(name: string, gates: Record<string, unknown>): string {
-  fs.writeFileSync(path.join(db.home, name), JSON.stringify({ timeoutSeconds: 1, gates }));
+  // No source here hangs: a generous timeout keeps a loaded machine from turning one ⚪.
+  fs.writeFileSync(path.join(db.home, name), JSON.stringify({ timeoutSeconds: 10, gates }));
   return name;
 }
 

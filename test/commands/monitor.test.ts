@@ -46,7 +46,7 @@ function healthy(): void {
 }
 
 /** Writes a config into the database's home (the binary's working directory). */
-function config(name: string, gates: Record<string, unknown>, timeoutSeconds = 2): string {
+function config(name: string, gates: Record<string, unknown>, timeoutSeconds = 10): string {
   fs.writeFileSync(path.join(db.home, name), JSON.stringify({ timeoutSeconds, gates }, null, 2));
   return name;
 }

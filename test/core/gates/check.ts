@@ -27,7 +27,7 @@ export async function checkOne(
   options: CheckOptions = {},
 ): Promise<GateResult> {
   const config = monitorConfig.parse({
-    timeoutSeconds: options.timeoutSeconds ?? 2,
+    timeoutSeconds: options.timeoutSeconds ?? 10,
     gates: { [gate]: gateConfig },
   });
   const report = await checkGates(config, [gate], {

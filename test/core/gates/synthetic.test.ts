@@ -78,11 +78,12 @@ describe('synthetic gate', () => {
   it('is ⚪ naming the step when it gets no answer: timeout or refused', async () => {
     healthy();
     server.route('/dashboard', 'hang');
-    const hung = await checkOne('synthetic', journey(), { timeoutSeconds: 1 });
+    // Long enough for steps 1 and 2 to pass on a loaded machine before step 3 hangs.
+    const hung = await checkOne('synthetic', journey(), { timeoutSeconds: 3 });
     expect(stable(hung)).toEqual({
       gate: 'synthetic',
       state: 'unknown',
-      detail: 'timeout after 1s (step 3/3 "dashboard")',
+      detail: 'timeout after 3s (step 3/3 "dashboard")',
       observed: null,
     });
     const down = await checkOne('synthetic', {
