@@ -1,5 +1,5 @@
 import type { Context } from '../core/context.js';
-import type { MonitorConfig } from '../core/monitor/config.js';
+import { tokenNames, type MonitorConfig } from '../core/monitor/config.js';
 import { checkGates } from '../core/monitor/cycle.js';
 import { watchSource } from '../core/monitor/database.js';
 import { runHook } from '../core/monitor/on-change.js';
@@ -88,17 +88,30 @@ function pickView(ctx: Pick<Context, 'out' | 'settings' | 'clock'>, loop: LoopSe
   return ctx.out.isTTY ? screenView(ctx, loop.intervalMs / 1000) : logView(ctx);
 }
 
+/**
+ * The hook's environment: the monitor's own, without the tokens the config names. They
+ * are meant for the gates' hosts only; a notification script has no use for them.
+ */
+function hookEnv(config: MonitorConfig, ctx: Pick<Context, 'settings'>): Record<string, string> {
+  const secret = new Set(tokenNames(config));
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(ctx.settings.env)) {
+    if (value !== undefined && !secret.has(name)) env[name] = value;
+  }
+  return env;
+}
+
 /** Runs `--on-change` when the verdict changed (not on the first check: nothing changed). */
 async function onVerdictChange(
   e: CycleEvent,
-  loop: LoopSettings,
+  loop: LoopSettings & { env: Record<string, string> },
   view: View,
   ctx: Context,
 ): Promise<void> {
   if (!loop.hook || !e.previousVerdict || e.previousVerdict === e.report.verdict) return;
   const problem = await runHook(
     loop.hook,
-    ctx.settings.env,
+    loop.env,
     {
       VERDICT: e.report.verdict,
       PREVIOUS_VERDICT: e.previousVerdict,
@@ -121,12 +134,13 @@ export async function runWatch(
 ): Promise<WatchResult> {
   const database = watchSource(ctx.settings, (m) => ctx.out.error(m));
   const view = pickView(ctx, loop);
+  const withEnv = { ...loop, env: hookEnv(config, ctx) };
   const hooks: WatchHooks = {
     checking: view.checking,
     waiting: view.waiting,
     checked: async (e) => {
       await view.checked(e);
-      await onVerdictChange(e, loop, view, ctx);
+      await onVerdictChange(e, withEnv, view, ctx);
     },
   };
   try {

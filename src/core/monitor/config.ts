@@ -37,6 +37,12 @@ export const monitorConfig = z
   .strict();
 export type MonitorConfig = z.infer<typeof monitorConfig>;
 
+/** The environment variables the config names as secrets (the gates' `tokenEnv`). */
+export function tokenNames(config: MonitorConfig): string[] {
+  const names = [config.gates.sentry?.tokenEnv, config.gates.high_issues?.tokenEnv];
+  return names.filter((name): name is string => name !== undefined);
+}
+
 /** How a message names the file: relative to where the operator stands when inside it. */
 function display(file: string, cwd: string): string {
   const relative = path.relative(cwd, file);
