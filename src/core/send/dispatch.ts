@@ -135,6 +135,8 @@ class Dispatcher {
     for (let attempt = 0; ; attempt++) {
       if (!(await this.bucket.take(this.signal))) return;
       await this.window.acquire();
+      // Interrupted or stopped while waiting for a slot: leave the message for the rerun.
+      if (this.signal.aborted) return this.window.release();
       const outcome = await this.deps.transport.send({ raw, from: item.from, to: item.to });
       if (outcome.accepted) return this.record(item, outcome.response);
       this.window.release();

@@ -10,6 +10,8 @@ export interface InviteHeaders {
   inviteId: string | undefined;
   /** `X-Beta-Invite-Preview`: rendered by `render --dry-run`, never to be sent. */
   preview: boolean;
+  /** A Cc or Bcc header is present. */
+  copies: boolean;
 }
 
 /** The header block of a message (up to the first empty line), unfolded. */
@@ -47,5 +49,6 @@ export function readInviteHeaders(raw: Buffer): InviteHeaders {
     to: addresses(headers.get('to')),
     inviteId: headers.get('x-beta-invite-id'),
     preview: headers.has('x-beta-invite-preview'),
+    copies: headers.has('cc') || headers.has('bcc'),
   };
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { UserError } from '../errors.js';
+import { UserError, errorMessage } from '../errors.js';
 import { OUTDIR, readJsonLines } from '../outdir/files.js';
 
 /** One line of `DIR/sent.jsonl`: a message the transport accepted, durable before it counts. */
@@ -39,7 +39,10 @@ export function readSentLedger(dir: string): Map<string, string> {
   let values: unknown[];
   try {
     values = readJsonLines(file);
-  } catch {
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) {
+      throw new UserError(`cannot read ${file}: ${errorMessage(error)}`, 1);
+    }
     throw new UserError(
       `${file} is damaged (a line in the middle is not JSON)`,
       1,

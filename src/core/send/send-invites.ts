@@ -98,6 +98,15 @@ async function sendWith(
   }
 }
 
+/** Opens a log before anything is sent, or says which file cannot be written. */
+async function openLog<T>(file: string, onDurable?: (values: T[]) => void): Promise<DurableLog<T>> {
+  try {
+    return await DurableLog.open<T>(file, onDurable);
+  } catch (error) {
+    throw new UserError(`cannot write ${file}: ${errorMessage(error)}`, 1, 'nothing was sent');
+  }
+}
+
 /** Opens the ledger and the failure log, sends, and closes both whatever happens. */
 async function sendPlanned(
   plan: SendPlan,
@@ -109,13 +118,18 @@ async function sendPlanned(
   const dbFailed = new AbortController();
   const writer = createSentAtWriter(sql, () => dbFailed.abort());
   const sentFile = path.join(options.dir, OUTDIR.sent);
-  const sentLog = await DurableLog.open<SentLine>(sentFile, (lines) =>
+  const sentLog = await openLog<SentLine>(sentFile, (lines) =>
     writer.mark(
       lines.map((l) => l.inviteId),
       ctx.clock(),
     ),
   );
-  const failedLog = await DurableLog.open<FailedLine>(path.join(options.dir, OUTDIR.sendFailed));
+  const failedLog = await openLog<FailedLine>(path.join(options.dir, OUTDIR.sendFailed)).catch(
+    async (error: unknown) => {
+      await sentLog.close();
+      throw error;
+    },
+  );
   let result: DispatchResult;
   try {
     options.onStart?.(plan.items.length);
