@@ -88,6 +88,44 @@ describe('send through a sendmail-compatible command', { timeout: 240_000 }, () 
     });
   });
 
+  it('says in a dry run whether the command is there, and sends nothing', async () => {
+    const out = await makeOutdir({ sql: await db.sql(), emails: addresses(2, 'cmddry') });
+    const found = await runCli(['send', out.dir, '--send-cmd', `${fakeSendmail} -oi`], {
+      db,
+      env: { FAKE_SENDMAIL_DIR: freshMailDir() },
+    });
+    const missing = await runCli(['send', out.dir], {
+      db,
+      env: { SEND_CMD: 'no-such-sendmail --flag' },
+    });
+    expect([found.exitCode, missing.exitCode]).toEqual([0, 0]);
+    const replacements = { [out.dir]: 'DIR', [fakeSendmail]: 'FAKE' };
+    expect(normalize(found.stdout, replacements)).toMatchInlineSnapshot(`
+      "Dry run: nothing was sent.
+        folder       DIR (2 invitation(s) in manifest.jsonl)
+        transport    command FAKE -oi  (FAKE)
+        sent before  0
+        would send   2:
+          cmddry001@example.net
+          cmddry002@example.net
+      To send them for real:
+        beta-invites send DIR --confirm --send-cmd 'FAKE -oi'"
+    `);
+    expect(normalize(missing.stdout, replacements)).toMatchInlineSnapshot(`
+      "Dry run: nothing was sent.
+        folder       DIR (2 invitation(s) in manifest.jsonl)
+        transport    command no-such-sendmail --flag  (not found: install it, or pass --send-cmd / --smtp)
+        sent before  0
+        would send   2:
+          cmddry001@example.net
+          cmddry002@example.net
+      To send them for real:
+        beta-invites send DIR --confirm"
+    `);
+    expect(readSendmailSink(mailDir)).toEqual([]);
+    expect(fs.existsSync(path.join(out.dir, 'sent.jsonl'))).toBe(false);
+  });
+
   it('retries exit 75 (EX_TEMPFAIL); another exit code is permanent, with the stderr kept', async () => {
     const [busy, bad, ok] = addresses(3, 'codes');
     const out = await makeOutdir({

@@ -65,12 +65,22 @@ describe('send refuses', { timeout: 240_000 }, () => {
     expect(ledger).not.toContain(out.entries[1]?.sha256);
   });
 
-  it('a file whose recipient or invite changed, even with --accept-edits', async () => {
-    const out = await folder(2, 'swap');
-    const file = out.file('swap001@example.net');
-    fs.writeFileSync(
-      file,
-      fs.readFileSync(file, 'utf8').replace('To: swap001@example.net', 'To: someone@example.com'),
+  it('a file whose recipient, copies or invite changed, even with --accept-edits', async () => {
+    const out = await folder(3, 'swap');
+    const edit = (email: string, from: string, to: string) => {
+      const file = out.file(email);
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(from, to));
+    };
+    edit('swap001@example.net', 'To: swap001@example.net', 'To: someone@example.com');
+    edit(
+      'swap002@example.net',
+      'To: swap002@example.net',
+      'To: swap002@example.net\r\nBcc: eve@example.com',
+    );
+    edit(
+      'swap003@example.net',
+      `X-Beta-Invite-ID: ${out.entries[2]?.inviteId}`,
+      `X-Beta-Invite-ID: ${out.entries[0]?.inviteId}`,
     );
     const before = sink.messages.length;
     const run = await runCli(
@@ -78,11 +88,26 @@ describe('send refuses', { timeout: 240_000 }, () => {
       { db },
     );
     expect(run.exitCode).toBe(1);
-    expect(said(run, out.dir)).toMatchInlineSnapshot(`
-      "beta-invites: 1 file(s) do not match their manifest entry: 00001-swap001_example.net.eml (To is someone@example.com, not swap001@example.net)
+    const ids = Object.fromEntries(out.entries.map((e, i) => [e.inviteId, `ID${i + 1}`]));
+    expect(normalize(said(run, out.dir), ids)).toMatchInlineSnapshot(`
+      "beta-invites: 3 file(s) do not match their manifest entry: 00001-swap001_example.net.eml (To is someone@example.com, not swap001@example.net), 00002-swap002_example.net.eml (a Cc or Bcc header; send delivers to the To address only), 00003-swap003_example.net.eml (X-Beta-Invite-Id is ID1, not ID3)
         the recipient and invite of a file cannot change, even with --accept-edits: rerun beta-invites render"
     `);
     untouched(out, before);
+  });
+
+  it('a folder where the send logs cannot be written, before sending anything', async () => {
+    const out = await folder(2, 'readonly');
+    fs.mkdirSync(path.join(out.dir, 'send-failed.jsonl'));
+    const before = sink.messages.length;
+    const run = await runCli(['send', out.dir, '--confirm', '--smtp', sink.url()], { db });
+    expect(run.exitCode).toBe(1);
+    expect(said(run, out.dir)).toMatchInlineSnapshot(`
+      "beta-invites: cannot write DIR/send-failed.jsonl: EISDIR: illegal operation on a directory, read
+        nothing was sent"
+    `);
+    expect(sink.messages.length).toBe(before);
+    expect(fs.readFileSync(path.join(out.dir, 'sent.jsonl'), 'utf8')).toBe('');
   });
 
   it('a missing .eml', async () => {
@@ -160,7 +185,7 @@ describe('send refuses', { timeout: 240_000 }, () => {
       beta-invites: the SMTP URL must start with smtp:// or smtps:// (got http://)
         expected smtp://HOST:587 (STARTTLS) or smtps://HOST:465, with USER:PASSWORD@ before HOST to log in
       beta-invites: the SMTP URL has an unknown parameter "pool"
-        known: requireTLS, ignoreTLS, tls.rejectUnauthorized, name
+        known: requireTLS, ignoreTLS, tls.rejectUnauthorized, name, connectionTimeout, greetingTimeout, socketTimeout
       beta-invites: cannot connect to the SMTP server at 127.0.0.1:1: connection refused
         check that the relay is up and that --smtp / SMTP_URL is right
       beta-invites: the send command "no-such-sendmail-here" was not found on PATH

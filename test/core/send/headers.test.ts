@@ -15,6 +15,7 @@ describe('readInviteHeaders', () => {
       to: ['Alice@example.org'],
       inviteId: '0b6f5c3e-8f1a-4c5e-9d7a-2b1c3d4e5f60',
       preview: false,
+      copies: false,
     });
   });
 
@@ -26,6 +27,7 @@ describe('readInviteHeaders', () => {
         ' carol@example.net',
         'X-Beta-Invite-Id: abc',
         'X-Beta-Invite-Preview: yes',
+        'Bcc: eve@example.com',
         '',
         'To: mallory@example.com',
         '',
@@ -36,6 +38,7 @@ describe('readInviteHeaders', () => {
       to: ['bob@example.net', 'carol@example.net'],
       inviteId: 'abc',
       preview: true,
+      copies: true,
     });
   });
 
@@ -48,6 +51,7 @@ describe('readInviteHeaders', () => {
       to: [],
       inviteId: undefined,
       preview: false,
+      copies: false,
     });
   });
 });
