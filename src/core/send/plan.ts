@@ -3,7 +3,7 @@ import type { Sql } from 'postgres';
 import { UserError } from '../errors.js';
 import { readManifest, type ManifestEntry } from '../outdir/manifest.js';
 import { checkFiles, type SendItem } from './check-files.js';
-import { readInviteStates } from './invites-db.js';
+import { readInviteStates, type InviteState } from './invites-db.js';
 import { readSentLedger } from './ledger.js';
 
 /** Why an invite of the folder is not sent by this run. */
@@ -89,43 +89,10 @@ export function loadManifest(dir: string): ManifestEntry[] {
 export async function planSend(options: PlanOptions): Promise<SendPlan> {
   const { entries } = options;
   const ledger = readSentLedger(options.dir);
-  const states = await readInviteStates(
-    options.sql,
-    entries.map((e) => e.inviteId),
-    options.now,
-  );
-  const missing = entries
-    .filter((e) => !states.has(e.inviteId) && !ledger.has(e.inviteId))
-    .map((e) => e.email);
-  if (missing.length > 0) {
-    throw new UserError(
-      `${missing.length} invite(s) of the folder are not in the database at ${options.where}: ${list(missing)}`,
-      1,
-      'send with the database render used (DATABASE_URL, or BETA_INVITES_HOME for the embedded one)',
-    );
-  }
-  const plan: SendPlan = {
-    total: entries.length,
-    items: [],
-    sentBefore: { ledger: 0, database: 0 },
-    skipped: [],
-    edited: [],
-    unrecorded: [],
-  };
-  const pending: ManifestEntry[] = [];
-  for (const entry of entries) {
-    const state = states.get(entry.inviteId);
-    const sentAt = ledger.get(entry.inviteId);
-    if (sentAt !== undefined) {
-      plan.sentBefore.ledger++;
-      if (!state?.sent) plan.unrecorded.push({ id: entry.inviteId, at: sentAt });
-    } else if (state?.sent) plan.sentBefore.database++;
-    else if (state?.redeemed)
-      plan.skipped.push({ email: entry.email, file: entry.file, reason: 'redeemed' });
-    else if (state?.expired)
-      plan.skipped.push({ email: entry.email, file: entry.file, reason: 'expired' });
-    else pending.push(entry);
-  }
+  const ids = entries.map((e) => e.inviteId);
+  const states = await readInviteStates(options.sql, ids, options.now);
+  refuseForeign(entries, states, ledger, options.where);
+  const { plan, pending } = sortEntries(entries, states, ledger);
   const checked = await checkFiles(options.dir, pending, options.signal);
   refuseProblems(options.dir, checked.missing, checked.mismatched);
   if (checked.edited.length > 0 && !options.acceptEdits) {
@@ -138,6 +105,51 @@ export async function planSend(options: PlanOptions): Promise<SendPlan> {
   plan.items = checked.items;
   plan.edited = checked.edited;
   return plan;
+}
+
+/** Invites unknown to this database (and not sent from here): the wrong database, surely. */
+function refuseForeign(
+  entries: ManifestEntry[],
+  states: Map<string, InviteState>,
+  ledger: Map<string, string>,
+  where: string,
+): void {
+  const missing = entries
+    .filter((e) => !states.has(e.inviteId) && !ledger.has(e.inviteId))
+    .map((e) => e.email);
+  if (missing.length === 0) return;
+  throw new UserError(
+    `${missing.length} invite(s) of the folder are not in the database at ${where}: ${list(missing)}`,
+    1,
+    'send with the database render used (DATABASE_URL, or BETA_INVITES_HOME for the embedded one)',
+  );
+}
+
+/** Sent before (ledger first, then sent_at), skipped (redeemed, expired), or pending. */
+function sortEntries(
+  entries: ManifestEntry[],
+  states: Map<string, InviteState>,
+  ledger: Map<string, string>,
+): { plan: SendPlan; pending: ManifestEntry[] } {
+  const plan: SendPlan = {
+    ...{ total: entries.length, items: [], sentBefore: { ledger: 0, database: 0 } },
+    ...{ skipped: [], edited: [], unrecorded: [] },
+  };
+  const pending: ManifestEntry[] = [];
+  for (const entry of entries) {
+    const state = states.get(entry.inviteId);
+    const sentAt = ledger.get(entry.inviteId);
+    const skip = (reason: SkipReason) =>
+      plan.skipped.push({ email: entry.email, file: entry.file, reason });
+    if (sentAt !== undefined) {
+      plan.sentBefore.ledger++;
+      if (!state?.sent) plan.unrecorded.push({ id: entry.inviteId, at: sentAt });
+    } else if (state?.sent) plan.sentBefore.database++;
+    else if (state?.redeemed) skip('redeemed');
+    else if (state?.expired) skip('expired');
+    else pending.push(entry);
+  }
+  return { plan, pending };
 }
 
 function refuseProblems(dir: string, missing: string[], mismatched: string[]): void {
