@@ -80,10 +80,15 @@ export async function renderCohort(
   const failed: FailedRow[] = [];
   const stats: RenderStats = { rendered: 0, created: 0, reused: 0, failed: 0, interrupted: false };
   const header: { value?: CohortHeader } = {};
-  const invite = (batch: Batch): Promise<InviteOutcome[]> =>
-    plan.invites
+  const invite = (batch: Batch): Promise<InviteOutcome[]> => {
+    const outcomes = plan.invites
       ? inviteBatch(plan.invites.sql, batch, plan.invites)
       : Promise.resolve(previewInvites(batch, plan.preview.now, plan.preview.expiresInMs));
+    // Awaited only once the batch before is rendered: a failure in between (the database
+    // went away) must reach that await, not kill the process as an unhandled rejection.
+    outcomes.catch(() => {});
+    return outcomes;
+  };
   try {
     const source = batches(plan.file, plan.batchSize, header);
     let current = await source.next();
