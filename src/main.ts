@@ -5,6 +5,7 @@ import { readSettings } from './core/config.js';
 import type { Context } from './core/context.js';
 import type { Database } from './core/db/database.js';
 import { ExitCode, UserError, errorMessage } from './core/errors.js';
+import { isClosedSocketWrite } from './core/db/connection-loss.js';
 import { redactUrls } from './core/db/url.js';
 import { createOutput } from './core/output.js';
 
@@ -33,6 +34,14 @@ function onSignal(signal: NodeJS.Signals): void {
 }
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
+
+// A lost database connection can make postgres.js throw from a timer after the failed query
+// was rejected (see isClosedSocketWrite): the command is already reporting that failure.
+process.on('uncaughtException', (error) => {
+  if (isClosedSocketWrite(error)) return;
+  report(error);
+  process.exit(process.exitCode ?? ExitCode.blocked);
+});
 
 function report(error: unknown): void {
   if (error instanceof UserError) {

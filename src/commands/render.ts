@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { CohortReport } from '../core/cohort/validate.js';
 import { validateCohort } from '../core/cohort/validate.js';
 import type { Context } from '../core/context.js';
+import { connectionLostError, isConnectionError } from '../core/db/connection-loss.js';
 import { parseDuration } from '../core/duration.js';
 import { ExitCode, UsageError } from '../core/errors.js';
 import { defaultMigrationsDir } from '../core/migrations/files.js';
@@ -96,8 +97,10 @@ async function run(options: Options, ctx: Context): Promise<RenderResult> {
   const out = path.resolve(ctx.cwd, options.out ?? `out-${ctx.clock().toISOString().slice(0, 10)}`);
   checkOutDir(out);
   let invites;
+  let where = '';
   if (!options.dryRun) {
     const db = await ctx.db();
+    where = db.label;
     await assertMigrated(db.sql, defaultMigrationsDir, db.label);
     const sentBy = await resolveSentBy(db.sql, options.sentBy);
     invites = { sql: db.sql, sentBy, expiresInSeconds: expiresInMs / 1000 };
@@ -126,6 +129,13 @@ async function run(options: Options, ctx: Context): Promise<RenderResult> {
       warnings,
       ...stats,
     };
+  } catch (error) {
+    if (!isConnectionError(error)) throw error;
+    throw connectionLostError(
+      error,
+      where,
+      'the invites committed before it are kept; rerun the same command to finish (they are reused, not duplicated)',
+    );
   } finally {
     progress.stop();
   }

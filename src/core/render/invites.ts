@@ -1,4 +1,5 @@
 import type { Sql, TransactionSql } from 'postgres';
+import { isConnectionError } from '../db/connection-loss.js';
 import { UserError, errorMessage } from '../errors.js';
 import { generateCode } from './codes.js';
 
@@ -189,18 +190,6 @@ async function invitePerRow(
     }
   }
   return outcomes;
-}
-
-/**
- * The database went away (not one recipient's fault): stop the run instead of marking
- * every remaining recipient failed. Class 08 is connection exceptions, 57P0x shutdowns.
- */
-export function isConnectionError(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  if (typeof code !== 'string') return false;
-  return (
-    /^(08|57P0)/.test(code) || /^CONNECTION_|^E(CONNRESET|CONNREFUSED|PIPE|TIMEDOUT)$/.test(code)
-  );
 }
 
 /**
