@@ -17,18 +17,60 @@ export interface SmtpAddress {
   rejectUnauthorized: boolean;
   /** `?name=`: the EHLO name. */
   name: string | undefined;
+  /**
+   * How long the relay may keep silent, in ms, before the attempt fails as transient (and
+   * is retried): to connect, to greet, and at any later point (`?connectionTimeout=`,
+   * `?greetingTimeout=`, `?socketTimeout=`).
+   */
+  timeouts: SmtpTimeouts;
   /** The URL with the password replaced by ***: how every message names the relay. */
   label: string;
 }
 
+export interface SmtpTimeouts {
+  connectionTimeout: number;
+  greetingTimeout: number;
+  socketTimeout: number;
+}
+
+/** Finite, so that a relay that stalls can only slow a run down, never hang it. */
+export const DEFAULT_TIMEOUTS: SmtpTimeouts = {
+  connectionTimeout: 30_000,
+  greetingTimeout: 30_000,
+  socketTimeout: 120_000,
+};
+
 const HINT =
   'expected smtp://HOST:587 (STARTTLS) or smtps://HOST:465, with USER:PASSWORD@ before HOST to log in';
-const PARAMS = ['requireTLS', 'ignoreTLS', 'tls.rejectUnauthorized', 'name'];
+const TIMEOUTS = Object.keys(DEFAULT_TIMEOUTS) as (keyof SmtpTimeouts)[];
+const PARAMS = ['requireTLS', 'ignoreTLS', 'tls.rejectUnauthorized', 'name', ...TIMEOUTS];
 
 function bool(name: string, value: string): boolean {
   if (value === 'true' || value === '1') return true;
   if (value === 'false' || value === '0') return false;
   throw new UserError(`the SMTP URL's ${name} must be true or false (got "${value}")`, 1, HINT);
+}
+
+function millis(name: string, value: string): number {
+  const ms = Number(value);
+  if (/^\d+$/.test(value) && ms >= 1 && ms <= 3_600_000) return ms;
+  throw new UserError(
+    `the SMTP URL's ${name} must be a number of milliseconds from 1 to 3600000 (got "${value}")`,
+    1,
+    HINT,
+  );
+}
+
+function timeouts(q: URLSearchParams): SmtpTimeouts {
+  const given = (name: keyof SmtpTimeouts) => {
+    const value = q.get(name);
+    return value === null ? DEFAULT_TIMEOUTS[name] : millis(name, value);
+  };
+  return {
+    connectionTimeout: given('connectionTimeout'),
+    greetingTimeout: given('greetingTimeout'),
+    socketTimeout: given('socketTimeout'),
+  };
 }
 
 /** Parses an SMTP URL, or says clearly what is wrong with it, never echoing the password. */
@@ -72,6 +114,7 @@ export function parseSmtpUrl(text: string): SmtpAddress {
     ignoreTLS: bool('ignoreTLS', q.get('ignoreTLS') ?? 'false'),
     rejectUnauthorized: bool('tls.rejectUnauthorized', q.get('tls.rejectUnauthorized') ?? 'true'),
     name: q.get('name') ?? undefined,
+    timeouts: timeouts(q),
     label: `${url.protocol}//${url.username ? `${url.username}${pass === undefined ? '' : ':***'}@` : ''}${url.host}${url.search}`,
   };
 }

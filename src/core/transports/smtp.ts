@@ -85,9 +85,7 @@ export function createSmtpTransport(options: SmtpTransportOptions): Transport {
     name: address.name,
     maxConnections: options.connections,
     maxMessages: Infinity,
-    connectionTimeout: 30_000,
-    greetingTimeout: 30_000,
-    socketTimeout: 120_000,
+    ...address.timeouts,
   });
   return {
     label: address.label,
