@@ -40,12 +40,28 @@ function tlsReason(message: string): string {
   return openssl?.[1] ?? message;
 }
 
+/** The relay did not upgrade to TLS although the URL requires it. */
+function noStartTls(where: string): UserError {
+  return new UserError(
+    `the SMTP server at ${where} does not offer STARTTLS, which the SMTP URL requires (requireTLS=true)`,
+    1,
+    "nothing was sent; use the relay's STARTTLS port (usually 587) or smtps://HOST:465",
+  );
+}
+
+function tlsError(where: string, message: string): UserError {
+  return new UserError(
+    `cannot connect to the SMTP server at ${where}: TLS failed (${tlsReason(message)})`,
+    1,
+    'smtps:// needs a TLS port (465); for a test relay with a self-signed certificate add ?tls.rejectUnauthorized=false',
+  );
+}
+
 /** Turns a failed verify into one line naming the relay (never its password). */
 export function verifyError(error: unknown, address: SmtpAddress): UserError {
   const e = error as SmtpError;
   const where = `${address.host}:${address.port}`;
   const message = (e.message ?? errorMessage(error)).replace(/\s+/g, ' ').trim();
-  const hint = 'check that the relay is up and that --smtp / SMTP_URL is right';
   if (e.code === 'EAUTH') {
     return new UserError(
       `the SMTP server at ${where} refused the login of "${address.user ?? ''}": ${e.response ?? message}`,
@@ -53,18 +69,26 @@ export function verifyError(error: unknown, address: SmtpAddress): UserError {
       'check the user and password in the SMTP URL',
     );
   }
+  if (e.code === 'ETLS' && e.command === 'STARTTLS') return noStartTls(where);
+  if (e.response !== undefined && e.responseCode !== undefined && e.responseCode < 500) {
+    return new UserError(
+      `the SMTP server at ${where} is not accepting mail right now: ${e.response}`,
+      1,
+      'a temporary refusal, and nothing was sent: run the same command again later',
+    );
+  }
   let reason = message;
   if (/ECONNREFUSED/.test(message)) reason = 'connection refused';
   else if (e.code === 'EDNS' || /ENOTFOUND|EAI_AGAIN/.test(message)) reason = 'host not found';
+  else if (/greeting never received/i.test(message))
+    reason = `no greeting within ${address.timeouts.greetingTimeout / 1000} s`;
   else if (e.code === 'ETIMEDOUT' || /timeout|timed out/i.test(message)) reason = 'timed out';
-  else if (/certificate|SSL|TLS/i.test(message)) {
-    return new UserError(
-      `cannot connect to the SMTP server at ${where}: TLS failed (${tlsReason(message)})`,
-      1,
-      'smtps:// needs a TLS port (465); for a test relay with a self-signed certificate add ?tls.rejectUnauthorized=false',
-    );
-  }
-  return new UserError(`cannot connect to the SMTP server at ${where}: ${reason}`, 1, hint);
+  else if (/certificate|SSL|TLS/i.test(message)) return tlsError(where, message);
+  return new UserError(
+    `cannot connect to the SMTP server at ${where}: ${reason}`,
+    1,
+    'check that the relay is up and that --smtp / SMTP_URL is right',
+  );
 }
 
 /**
