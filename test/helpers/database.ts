@@ -49,7 +49,11 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
   return serverUrl ? createOnServer(serverUrl, home, options) : createEmbedded(home);
 }
 
-async function createOnServer(adminUrl: string, home: string, options: TestDatabaseOptions): Promise<TestDatabase> {
+async function createOnServer(
+  adminUrl: string,
+  home: string,
+  options: TestDatabaseOptions,
+): Promise<TestDatabase> {
   const name = `bi_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = postgres(adminUrl, { ...clientOptions, max: 1 });
   await admin.unsafe(`create database ${name}`);
@@ -58,7 +62,13 @@ async function createOnServer(adminUrl: string, home: string, options: TestDatab
   const sql = postgres(url, { ...clientOptions, max: 4 });
   if (options.users !== false) await ensureStandInUsers(sql);
   if (options.users !== false && options.migrated !== false) {
-    await migrate(sql, { dir: defaultMigrationsDir, dryRun: false, wait: true, where: name, now: () => performance.now() });
+    await migrate(sql, {
+      dir: defaultMigrationsDir,
+      dryRun: false,
+      wait: true,
+      where: name,
+      now: () => performance.now(),
+    });
   }
   return {
     kind: 'server',

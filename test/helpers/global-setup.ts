@@ -31,10 +31,7 @@ export default async function setup(): Promise<void> {
   // Built aside and renamed into place, so concurrent test runs never see half of one.
   const building = `${templateHome}.${process.pid}`;
   fs.rmSync(building, { recursive: true, force: true });
-  const db = await openDatabase(
-    { databaseUrl: undefined, home: building },
-    { notice: () => {} },
-  );
+  const db = await openDatabase({ databaseUrl: undefined, home: building }, { notice: () => {} });
   await db.close();
   fs.writeFileSync(path.join(building, 'migrations.sha256'), hash);
   fs.rmSync(templateHome, { recursive: true, force: true });

@@ -35,9 +35,7 @@ export function emlFiles(dir: string): string[] {
 }
 
 /** The parsed lines of DIR/manifest.jsonl. */
-export function manifestOf(
-  dir: string,
-): {
+export function manifestOf(dir: string): {
   email: string;
   code: string;
   inviteId: string;
