@@ -4,7 +4,10 @@ import { UserError } from '../errors.js';
 export interface SmtpAddress {
   host: string;
   port: number;
-  /** smtps:// (TLS from the first byte); smtp:// upgrades with STARTTLS when offered. */
+  /**
+   * smtps:// (TLS from the first byte); smtp:// upgrades with STARTTLS when offered (and
+   * must, to log in to another machine).
+   */
   secure: boolean;
   user: string | undefined;
   /** Kept only to log in; never printed. */

@@ -40,12 +40,31 @@ function tlsReason(message: string): string {
   return openssl?.[1] ?? message;
 }
 
-/** The relay did not upgrade to TLS although the URL requires it. */
-function noStartTls(where: string): UserError {
+/**
+ * A password for another machine is never sent in clear: without smtps://, STARTTLS is
+ * then mandatory (nodemailer would otherwise log in unencrypted to a relay that does not
+ * offer it, or behind someone who strips the offer). `?ignoreTLS=true` says otherwise.
+ */
+export function loginNeedsTls(address: SmtpAddress): boolean {
+  const local =
+    address.host === 'localhost' || address.host === '::1' || /^127\./.test(address.host);
+  return address.pass !== undefined && !address.secure && !address.ignoreTLS && !local;
+}
+
+/** The relay did not upgrade to TLS although it had to: say why it had to. */
+function noStartTls(where: string, address: SmtpAddress): UserError {
+  const hint = "nothing was sent; use the relay's STARTTLS port (usually 587) or smtps://HOST:465";
+  if (address.requireTLS) {
+    return new UserError(
+      `the SMTP server at ${where} does not offer STARTTLS, which the SMTP URL requires (requireTLS=true)`,
+      1,
+      hint,
+    );
+  }
   return new UserError(
-    `the SMTP server at ${where} does not offer STARTTLS, which the SMTP URL requires (requireTLS=true)`,
+    `the SMTP server at ${where} does not offer STARTTLS: the password would cross the network in clear`,
     1,
-    "nothing was sent; use the relay's STARTTLS port (usually 587) or smtps://HOST:465",
+    `${hint} (?ignoreTLS=true sends it in clear anyway: only on a network you trust)`,
   );
 }
 
@@ -69,7 +88,7 @@ export function verifyError(error: unknown, address: SmtpAddress): UserError {
       'check the user and password in the SMTP URL',
     );
   }
-  if (e.code === 'ETLS' && e.command === 'STARTTLS') return noStartTls(where);
+  if (e.code === 'ETLS' && e.command === 'STARTTLS') return noStartTls(where, address);
   if (e.response !== undefined && e.responseCode !== undefined && e.responseCode < 500) {
     return new UserError(
       `the SMTP server at ${where} is not accepting mail right now: ${e.response}`,
@@ -103,7 +122,7 @@ export function createSmtpTransport(options: SmtpTransportOptions): Transport {
     port: address.port,
     secure: address.secure,
     auth: address.user !== undefined ? { user: address.user, pass: address.pass ?? '' } : undefined,
-    requireTLS: address.requireTLS,
+    requireTLS: address.requireTLS || loginNeedsTls(address),
     ignoreTLS: address.ignoreTLS,
     tls: { rejectUnauthorized: address.rejectUnauthorized },
     name: address.name,
