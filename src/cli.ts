@@ -61,7 +61,10 @@ export function buildProgram(run: Runner): Command {
     .option('--template <dir>', 'template folder with subject.hbs, text.hbs, html.hbs')
     .option('--expires-in <duration>', 'validity of new invites: 30d, 12h, 2w', '30d')
     .option('--sent-by <email|uuid>', 'the operator, from public.users (recorded as sent_by)')
-    .option('--signup-url <url>', 'signup page; the code is added as ?code= or replaces {code} (or INVITE_SIGNUP_URL)')
+    .option(
+      '--signup-url <url>',
+      'signup page; the code is added as ?code= or replaces {code} (or INVITE_SIGNUP_URL)',
+    )
     .option('--feedback-url <url>', 'feedback form (or INVITE_FEEDBACK_URL)')
     .option('--from <address>', 'From: "Name <address>" (or INVITE_FROM)')
     .option('--reply-to <address>', 'Reply-To (or INVITE_REPLY_TO; default: the From address)')
@@ -70,7 +73,11 @@ export function buildProgram(run: Runner): Command {
     .option('--min-creators <n>', 'soft minimum of creator rows', '5')
     .option('--min-labels <n>', 'soft minimum of distinct labels', '3')
     .option('--labels <a,b,c>', 'the only cohort labels allowed')
-    .addOption(new Option('--batch-size <n>', 'recipients per database transaction').default('500').hideHelp())
+    .addOption(
+      new Option('--batch-size <n>', 'recipients per database transaction')
+        .default('500')
+        .hideHelp(),
+    )
     .option('--dry-run', 'render with PREVIEW codes and touch no database (for CI)')
     .option('--force', 'render even if soft checks fail (or FORCE=1)')
     .option('--json', 'print one JSON summary')
@@ -80,11 +87,19 @@ export function buildProgram(run: Runner): Command {
 
   program
     .command('send')
-    .description('send the reviewed .eml files of a render folder, exactly once (dry run without --confirm)')
+    .description(
+      'send the reviewed .eml files of a render folder, exactly once (dry run without --confirm)',
+    )
     .argument('<dir>', 'the folder beta-invites render wrote')
     .option('--confirm', 'send for real (or SEND=1); without it, only show what would be sent')
-    .option('--smtp <url>', 'SMTP relay: smtp://USER:PASS@HOST:587 (STARTTLS) or smtps://…:465 (or SMTP_URL)')
-    .option('--send-cmd <cmd>', 'sendmail-compatible command, message on stdin (or SEND_CMD; default msmtp)')
+    .option(
+      '--smtp <url>',
+      'SMTP relay: smtp://USER:PASS@HOST:587 (STARTTLS) or smtps://…:465 (or SMTP_URL)',
+    )
+    .option(
+      '--send-cmd <cmd>',
+      'sendmail-compatible command, message on stdin (or SEND_CMD; default msmtp)',
+    )
     .option('--rate <n/s>', 'at most this many messages per second (10/s, 600/m, 5000/h)')
     .option('--concurrency <n>', 'messages in flight at once, the most a crash can repeat', '8')
     .option('--retries <n>', 'retries of a transient failure (4xx, exit 75), with backoff', '3')
