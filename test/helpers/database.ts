@@ -87,23 +87,37 @@ async function createOnServer(
   };
 }
 
-async function createEmbedded(home: string): Promise<TestDatabase> {
+function createEmbedded(home: string): Promise<TestDatabase> {
   fs.cpSync(path.join(templateHome, 'db'), path.join(home, 'db'), { recursive: true });
   let open: Promise<Database> | undefined;
   const release = async () => {
     const db = open;
     open = undefined;
-    if (db) await (await db).close();
+    // An open that failed (the directory busy) has nothing to close.
+    if (db)
+      await db.then(
+        (d) => d.close(),
+        () => {},
+      );
   };
-  return {
+  const sql = async () => {
+    open ??= openEmbedded(home);
+    try {
+      return (await open).sql;
+    } catch (error) {
+      open = undefined;
+      throw error;
+    }
+  };
+  return Promise.resolve({
     kind: 'embedded',
     env: { BETA_INVITES_HOME: home },
     home,
-    sql: async () => (await (open ??= openEmbedded(home))).sql,
+    sql,
     release,
     drop: async () => {
       await release();
       fs.rmSync(home, { recursive: true, force: true });
     },
-  };
+  });
 }
