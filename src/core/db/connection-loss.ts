@@ -5,7 +5,7 @@ import { UserError } from '../errors.js';
  * every remaining recipient failed. Class 08 is connection exceptions, 57P0x shutdowns.
  */
 export function isConnectionError(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
+  const code = (error as { code?: unknown } | null | undefined)?.code;
   if (typeof code !== 'string') return false;
   return (
     /^(08|57P0)/.test(code) || /^CONNECTION_|^E(CONNRESET|CONNREFUSED|PIPE|TIMEDOUT)$/.test(code)

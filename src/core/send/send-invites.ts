@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Sql } from 'postgres';
 import type { Context } from '../context.js';
+import { isConnectionError } from '../db/connection-loss.js';
 import { redactUrls } from '../db/url.js';
 import { UserError, errorMessage } from '../errors.js';
 import { defaultMigrationsDir } from '../migrations/files.js';
@@ -156,6 +157,8 @@ async function sendPlanned(
     () => undefined,
     (error: unknown) => error,
   );
+  // The session is gone: withSendLock says so, without touching its connection again.
+  if (isConnectionError(dbError)) throw dbError;
   const stopped = dbError
     ? `the database update of sent_at failed (${redactUrls(errorMessage(dbError))}); sent.jsonl is complete and a rerun sets it`
     : result.stopped;

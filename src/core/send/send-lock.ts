@@ -1,4 +1,5 @@
 import type { Sql } from 'postgres';
+import { connectionLostError, isConnectionError } from '../db/connection-loss.js';
 import { UserError } from '../errors.js';
 
 /** The advisory lock held by a confirmed `send` (next to migrate's …601 and sweep's …603). */
@@ -26,10 +27,21 @@ export async function withSendLock<T>(
         'wait for it to finish: two at once could email the same person twice',
       );
     }
+    let lost = false;
     try {
       return await fn(conn);
+    } catch (error) {
+      lost = isConnectionError(error);
+      if (!lost) throw error;
+      throw connectionLostError(
+        error,
+        where,
+        "every message sent is in the folder's sent.jsonl: rerun the same command to record them and send the rest, none twice",
+      );
     } finally {
-      await conn`select pg_advisory_unlock(${SEND_LOCK})`.catch(() => {});
+      // The lock ended with a lost session; a query on its connection would never settle
+      // (postgres.js 3.4.9 throws from a timer writing it, see isClosedSocketWrite).
+      if (!lost) await conn`select pg_advisory_unlock(${SEND_LOCK})`.catch(() => {});
     }
   } finally {
     conn.release();
