@@ -23,7 +23,7 @@ export interface SendReport {
   retried: number;
   remaining: number;
   failures: { email: string; reason: string }[];
-  /** Why the run stopped by itself (consecutive failures, database failure). */
+  /** Why the run stopped by itself (consecutive failures: the relay is probably down). */
   stopped: string | null;
   /** The signal that interrupted the run. */
   interrupted: string | null;

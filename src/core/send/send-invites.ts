@@ -22,7 +22,7 @@ import {
   type DispatchResult,
 } from './dispatch.js';
 import { DurableLog } from './durable-log.js';
-import { backfillSentAt, createSentAtWriter } from './invites-db.js';
+import { backfillSentAt, createSentAtWriter, type SentAtWriter } from './invites-db.js';
 import type { FailedLine, SentLine } from './ledger.js';
 import { loadManifest, planSend, type SendPlan } from './plan.js';
 import { redactor } from './redact.js';
@@ -153,15 +153,26 @@ async function sendPlanned(
     await sentLog.close();
     await failedLog.close();
   }
-  const dbError = await writer.drain().then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  // The session is gone: withSendLock says so, without touching its connection again.
-  if (isConnectionError(dbError)) throw dbError;
-  const stopped = dbError
-    ? `the database update of sent_at failed (${redactUrls(errorMessage(dbError))}); sent.jsonl is complete and a rerun sets it`
-    : result.stopped;
-  const { sent, failed, retried, remaining, failures } = result;
+  await drainSentAt(writer, (await ctx.db()).label);
+  const { sent, failed, retried, remaining, failures, stopped } = result;
   return { sent, failed, retried, remaining, failures, stopped: stopped ?? null };
+}
+
+/**
+ * Waits for the sent_at updates. One that failed stops the run with one line, as a
+ * database problem (not as the relay's); sent.jsonl is complete and a rerun records it.
+ * A lost session is left to withSendLock, which must not touch its connection again.
+ */
+async function drainSentAt(writer: SentAtWriter, where: string): Promise<void> {
+  const error = await writer.drain().then(
+    () => undefined,
+    (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+  );
+  if (error === undefined) return;
+  if (isConnectionError(error)) throw error;
+  throw new UserError(
+    `sending stopped: the database at ${where} did not record what was sent: ${redactUrls(errorMessage(error))}`,
+    1,
+    "every message sent is in the folder's sent.jsonl: rerun the same command to record them and send the rest, none twice",
+  );
 }
