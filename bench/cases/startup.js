@@ -20,7 +20,10 @@ export async function startupCase(config, { dir }) {
   const samples = await interleave({
     runs,
     warmup: 2,
-    variants: commands.map((c) => ({ ...c, once: () => run(process.execPath, c.args) })),
+    variants: commands.map((c) => ({
+      ...c,
+      once: () => run(process.execPath, c.args, { usage: false }),
+    })),
   });
   return {
     measurements: commands.map((c) =>

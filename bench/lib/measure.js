@@ -19,8 +19,9 @@ async function once(variant, i, warmup, runs) {
   try {
     const result = await variant.once(state);
     const tag = i < warmup ? 'warm-up' : `run ${i - warmup + 1}/${runs}`;
+    const cpu = result.cpuSeconds === undefined ? '' : ` (CPU ${result.cpuSeconds.toFixed(2)} s)`;
     const rss = result.rssMB === undefined ? '' : `, ${Math.round(result.rssMB)} MB`;
-    log(`${variant.label}: ${tag} ${result.seconds.toFixed(2)} s${rss}`);
+    log(`${variant.label}: ${tag} ${result.seconds.toFixed(2)} s${cpu}${rss}`);
     return result;
   } finally {
     if (variant.cleanup) await variant.cleanup(state);
@@ -45,8 +46,15 @@ export async function interleave({ runs, warmup = 1, variants }) {
   return kept;
 }
 
-function line(fields, values) {
-  return { ...fields, values, ...spread(values) };
+/** The fields of a result line; `cpu` is the median CPU time of the process, if known. */
+function line(fields, values, samples) {
+  const cpu = samples.map((s) => s.cpuSeconds).filter((c) => c !== undefined);
+  return {
+    ...fields,
+    values,
+    ...spread(values),
+    ...(cpu.length === samples.length ? { cpuSeconds: cpu, cpu: spread(cpu).median } : {}),
+  };
 }
 
 /** A throughput: `items` per second of each sample (`unit` e.g. "rows/s"). */
@@ -54,6 +62,7 @@ export function rate(fields, items, samples) {
   return line(
     { ...fields, items, seconds: samples.map((s) => s.seconds) },
     samples.map((s) => items / s.seconds),
+    samples,
   );
 }
 
@@ -62,13 +71,16 @@ export function time(fields, samples) {
   return line(
     { ...fields, unit: 's' },
     samples.map((s) => s.seconds),
+    samples,
   );
 }
 
 /** Peak resident set size in MB. */
 export function peakRss(fields, samples) {
-  return line(
-    { ...fields, unit: 'MB' },
-    samples.map((s) => s.rssMB),
-  );
+  return {
+    ...fields,
+    unit: 'MB',
+    values: samples.map((s) => s.rssMB),
+    ...spread(samples.map((s) => s.rssMB)),
+  };
 }

@@ -9,24 +9,28 @@ import path from 'node:path';
 
 /**
  * Preloaded into a measured Node process (NODE_OPTIONS=--require …): on exit, it writes
- * its peak resident set size in kilobytes to the file named by BENCH_RSS_FILE. 'exit'
- * also fires after process.exit(), which is how the binary ends. Written to a scratch
- * file at run time because --require needs CommonJS and the package is ESM.
+ * its peak resident set size (KB) and CPU time (µs, user + system, all its threads) to
+ * the file named by BENCH_USAGE_FILE. 'exit' also fires after process.exit(), which is
+ * how the binary ends. Written to a scratch file at run time because --require needs
+ * CommonJS and the package is ESM.
  */
 const PRELOAD = `'use strict';
 const fs = require('node:fs');
-const file = process.env.BENCH_RSS_FILE;
+const file = process.env.BENCH_USAGE_FILE;
 if (file) {
-  // Only the measured process itself: anything it starts must not overwrite the figure.
-  delete process.env.BENCH_RSS_FILE;
-  process.on('exit', () => fs.writeFileSync(file, String(process.resourceUsage().maxRSS)));
+  // Only the measured process itself: anything it starts must not overwrite the figures.
+  delete process.env.BENCH_USAGE_FILE;
+  process.on('exit', () => {
+    const u = process.resourceUsage();
+    fs.writeFileSync(file, JSON.stringify({ maxRSS: u.maxRSS, cpu: u.userCPUTime + u.systemCPUTime }));
+  });
 }
 `;
 let preloadFile;
 
 function preload() {
   if (!preloadFile) {
-    preloadFile = path.join(os.tmpdir(), `bench-max-rss-${process.pid}.cjs`);
+    preloadFile = path.join(os.tmpdir(), `bench-usage-${process.pid}.cjs`);
     fs.writeFileSync(preloadFile, PRELOAD);
     process.once('exit', () => fs.rmSync(preloadFile, { force: true }));
   }
@@ -65,22 +69,33 @@ function tail(chunks) {
   return Buffer.concat(chunks).toString('utf8').slice(-4000);
 }
 
+/** Reads what the preload wrote: `{ rssMB, cpuSeconds }`, or nothing if it wrote nothing. */
+function readUsage(file) {
+  try {
+    const { maxRSS, cpu } = JSON.parse(fs.readFileSync(file, 'utf8'));
+    fs.rmSync(file);
+    return { rssMB: maxRSS / 1024, cpuSeconds: cpu / 1e6 };
+  } catch {
+    return {};
+  }
+}
+
 /**
- * Runs `command args…` and resolves with `{ seconds, rssMB?, stdout, stderr, code }`.
- * `rss: true` preloads max-rss.cjs (Node children only) and reports the peak RSS.
- * An exit code outside `ok` (default [0]) rejects with the end of stderr.
+ * Runs `command args…` and resolves with `{ seconds, rssMB?, cpuSeconds?, stdout,
+ * stderr, code }`. For a Node child, `usage` (default true) preloads the usage probe for
+ * the peak RSS and CPU time; start-up timings turn it off. An exit code outside `ok`
+ * (default [0]) rejects with the end of stderr.
  */
 export async function run(command, args, options = {}) {
-  const { env = {}, cwd, rss = false, ok = [0], input } = options;
-  let rssFile;
+  const { env = {}, cwd, ok = [0], input } = options;
+  const usage = (options.usage ?? true) && command === process.execPath;
+  let usageFile;
   const extra = { ...env };
-  if (rss) {
-    rssFile = path.join(
-      os.tmpdir(),
-      `bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`,
-    );
+  if (usage) {
+    const tag = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+    usageFile = path.join(os.tmpdir(), `bench-usage-${tag}.json`);
     extra.NODE_OPTIONS = `--require ${JSON.stringify(preload())}`;
-    extra.BENCH_RSS_FILE = rssFile;
+    extra.BENCH_USAGE_FILE = usageFile;
   }
   const out = [];
   const err = [];
@@ -98,22 +113,14 @@ export async function run(command, args, options = {}) {
     child.on('close', (status, signal) => resolve(status ?? signal));
   });
   const seconds = (performance.now() - started) / 1000;
-  let rssMB;
-  if (rssFile) {
-    try {
-      rssMB = Number(fs.readFileSync(rssFile, 'utf8')) / 1024;
-      fs.rmSync(rssFile);
-    } catch {
-      rssMB = undefined;
-    }
-  }
+  const { rssMB, cpuSeconds } = usageFile ? readUsage(usageFile) : {};
   const stdout = Buffer.concat(out).toString('utf8');
   const stderr = tail(err);
   if (!ok.includes(code)) {
     const shown = [command, ...args].map((a) => (a.length > 80 ? a.slice(0, 77) + '...' : a));
     throw new Error(`${shown.join(' ')} exited with ${code}\n${stderr || stdout.slice(-2000)}`);
   }
-  return { seconds, rssMB, stdout, stderr, code };
+  return { seconds, rssMB, cpuSeconds, stdout, stderr, code };
 }
 
 /** Runs the real binary: `node bin/beta-invites.js args…`. */

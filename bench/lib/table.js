@@ -55,11 +55,12 @@ function markdown(rows) {
 
 /** The table of every case's lines, then the targets, then the notes. */
 export function renderTable(results) {
-  const rows = [['case', 'measurement', 'median', 'min–max', 'vs baseline (same run)']];
+  const rows = [['case', 'measurement', 'median', 'min–max', 'CPU', 'vs baseline (same run)']];
   for (const [name, result] of Object.entries(results)) {
     for (const m of result.measurements) {
       const ratios = m.ratios.map((r) => `${formatRatio(r.ratio)} ${r.to}`).join(', ');
-      rows.push([name, m.label, formatValue(m.median, m.unit), formatRange(m), ratios]);
+      const cpu = m.cpu === undefined ? '' : formatValue(m.cpu, 's');
+      rows.push([name, m.label, formatValue(m.median, m.unit), formatRange(m), cpu, ratios]);
     }
   }
   const lines = markdown(rows);
