@@ -53,8 +53,9 @@ function received(out: Outdir): number[] {
 // Several runs of the real binary per test: slow on a busy machine.
 describe('send survives crashes and stops cleanly', { timeout: 240_000 }, () => {
   it('after a SIGKILL mid-run, a rerun delivers to everyone; duplicates ≤ the concurrency', async () => {
+    // Slow enough (40 × 300 ms over 2 connections) that the kill lands mid-run on a busy machine.
     const out = await makeOutdir({ sql: await db.sql(), emails: addresses(40, 'kill') });
-    sink.setDataDelay(150);
+    sink.setDataDelay(300);
     await db.release();
     const child = startSend(out);
     const base = sink.messages.length;
@@ -91,7 +92,7 @@ describe('send survives crashes and stops cleanly', { timeout: 240_000 }, () => 
 
   it('on SIGTERM finishes what is in flight, records it, exits 130 with how to resume', async () => {
     const out = await makeOutdir({ sql: await db.sql(), emails: addresses(30, 'term') });
-    sink.setDataDelay(200);
+    sink.setDataDelay(400);
     await db.release();
     const child = startSend(out);
     const base = sink.messages.length;
@@ -125,9 +126,10 @@ describe('send survives crashes and stops cleanly', { timeout: 240_000 }, () => 
   });
 
   it('refuses a second send while one is running on the same database', async () => {
-    const busy = await makeOutdir({ sql: await db.sql(), emails: addresses(20, 'busy') });
+    // 100 × 500 ms over 2 connections: still running while the second send starts and fails.
+    const busy = await makeOutdir({ sql: await db.sql(), emails: addresses(100, 'busy') });
     const other = await makeOutdir({ sql: await db.sql(), emails: addresses(2, 'other') });
-    sink.setDataDelay(200);
+    sink.setDataDelay(500);
     await db.release();
     const child = startSend(busy);
     try {
