@@ -197,7 +197,9 @@ describe(`migrate (${dbKind})`, SLOW, () => {
       });
       expect(held).toBe(1);
       const [after] = await sql<{ n: number }[]>`
-      select count(*)::int as n from pg_locks where locktype = 'advisory' and granted`;
+      select count(*)::int as n from pg_locks
+      where locktype = 'advisory' and granted
+        and database = (select oid from pg_database where datname = current_database())`;
       expect(after?.n).toBe(0);
     },
   );
