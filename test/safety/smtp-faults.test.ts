@@ -28,12 +28,21 @@ function send(out: Outdir, url: string, ...flags: string[]): Promise<CliResult> 
   return runCli(['send', out.dir, '--confirm', '--smtp', url, ...flags], { db });
 }
 
-/** What the operator read, with the folder, port and timings made stable. */
+/**
+ * What the operator read, with the folder, port and timings made stable, and the failed
+ * messages in address order (they fail concurrently, in any order).
+ */
 function said(run: CliResult, out: Outdir, port: number): string {
-  return normalize(`${run.stdout}\n${run.stderr}`, { [out.dir]: 'DIR', [String(port)]: 'PORT' })
+  const text = normalize(`${run.stdout}\n${run.stderr}`, {
+    [out.dir]: 'DIR',
+    [String(port)]: 'PORT',
+  })
     .replace(/in \d+\.\d s \(\d+\.\d\/s\)/g, 'in N s (N/s)')
     .replace(/^sending \d+ message\(s\)…\n?/m, '')
     .trim();
+  const lines = text.split('\n');
+  const failed = lines.filter((l) => l.startsWith('   failed: ')).sort();
+  return lines.map((l) => (l.startsWith('   failed: ') ? failed.shift() : l)).join('\n');
 }
 
 /** The counters of a `--json` run. */
@@ -66,14 +75,16 @@ function untouched(out: Outdir): void {
   expect(fs.existsSync(path.join(out.dir, 'send-failed.jsonl'))).toBe(false);
 }
 
-/** The failure lines, without what varies (ids, times). */
+/** The failure lines in address order, without what varies (ids, times). */
 function failures(out: Outdir, port: number) {
-  return jsonLines(out, 'send-failed.jsonl').map((f) => ({
-    email: f.email,
-    permanent: f.permanent,
-    attempts: f.attempts,
-    reason: String(f.reason).replace(String(port), 'PORT'),
-  }));
+  return jsonLines(out, 'send-failed.jsonl')
+    .map((f) => ({
+      email: String(f.email),
+      permanent: f.permanent,
+      attempts: f.attempts,
+      reason: String(f.reason).replace(String(port), 'PORT'),
+    }))
+    .sort((a, b) => a.email.localeCompare(b.email));
 }
 
 // Many runs of the real binary, with real backoff waits: slow on a busy machine.
