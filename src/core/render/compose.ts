@@ -1,4 +1,5 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
+import { buildMessage } from './mime-build.js';
 import type { SenderSettings } from './sender.js';
 import { senderDomain } from './sender.js';
 import type { Templates } from './templates.js';
@@ -44,6 +45,7 @@ export function variablesOf(
  * Builds the .eml bytes with nodemailer's MIME composer: multipart/alternative text +
  * HTML, UTF-8. Message-ID, Date and the MIME boundary derive from the invite, so the
  * same invite always gives byte-identical files (a rerun converges; sha256 stays valid).
+ * The bytes are built in one pass (see `buildMessage`), as nodemailer would stream them.
  */
 export async function composeInvitation(
   invitation: Invitation,
@@ -71,5 +73,5 @@ export async function composeInvitation(
     headers,
     textEncoding: 'quoted-printable',
   });
-  return composer.compile().build();
+  return buildMessage(composer.compile());
 }

@@ -15,9 +15,17 @@ export function templateVariables(extraColumns: string[]): string[] {
   ];
 }
 
+/** One formatter per time zone: building one costs more than composing the message. */
+const frenchFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** "26 décembre 2026" — the expiry as the French copy says it, in the given time zone. */
 export function frenchDate(date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone }).format(date);
+  let format = frenchFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone });
+    frenchFormats.set(timeZone, format);
+  }
+  return format.format(date);
 }
 
 /** The signup URL with the code: `{code}` in the base is replaced, else `?code=` is set. */
