@@ -110,11 +110,15 @@ export function emlFileName(seq: number, width: number, email: string): string {
   return `${String(seq).padStart(width, '0')}-${safe}.eml`;
 }
 
-/** Writes one .eml so that a reader never sees a partial file. */
-export async function writeEml(dir: string, name: string, bytes: Buffer): Promise<void> {
+/**
+ * Writes one .eml so that a reader never sees a partial file. Synchronous on purpose:
+ * files created in one folder queue on the folder's lock in the kernel, and a few KB
+ * written directly cost less than the round trips through libuv's thread pool.
+ */
+export function writeEml(dir: string, name: string, bytes: Buffer): void {
   const temp = path.join(dir, tempName(name));
-  await fs.promises.writeFile(temp, bytes);
-  await fs.promises.rename(temp, path.join(dir, name));
+  fs.writeFileSync(temp, bytes);
+  fs.renameSync(temp, path.join(dir, name));
 }
 
 /**

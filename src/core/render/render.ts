@@ -147,11 +147,12 @@ async function renderBatch(
   nameFor: (row: CohortRow) => string,
   failed: FailedRow[],
 ): Promise<ManifestEntry[]> {
-  const jobs = batch.map(async (row, i): Promise<ManifestEntry | undefined> => {
+  const entries: ManifestEntry[] = [];
+  for (const [i, row] of batch.entries()) {
     const outcome = outcomes[i];
     if (!outcome?.ok) {
       failed.push({ fields: row.fields, error: outcome?.error ?? 'no result' });
-      return undefined;
+      continue;
     }
     const { invite } = outcome;
     const file = nameFor(row);
@@ -168,8 +169,8 @@ async function renderBatch(
       },
       plan.compose,
     );
-    await writeEml(plan.out, file, bytes);
-    return {
+    writeEml(plan.out, file, bytes);
+    entries.push({
       email: row.email,
       cohort: row.cohort,
       inviteId: invite.id,
@@ -179,7 +180,7 @@ async function renderBatch(
       sha256: createHash('sha256').update(bytes).digest('hex'),
       line: row.line,
       ...(plan.invites ? {} : { preview: true }),
-    };
-  });
-  return (await Promise.all(jobs)).filter((e): e is ManifestEntry => e !== undefined);
+    });
+  }
+  return entries;
 }
