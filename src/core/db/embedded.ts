@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
 import { UserError, errorMessage } from '../errors.js';
-import { clientOptions, type Database } from './database.js';
+import { clientOptions, sessionSettingsSql, type Database } from './database.js';
 import { acquireLockFile } from './lock-file.js';
 
 /**
@@ -26,6 +26,9 @@ export async function openEmbedded(home: string): Promise<Database> {
         'move the directory aside to start afresh, or set DATABASE_URL',
       );
     });
+    // pglite-socket ignores a client's startup parameters; PGlite has one backend
+    // session, so setting them on it once holds for every connection.
+    await db.exec(sessionSettingsSql());
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
     await server.start();
     const [host, port] = server.getServerConn().split(':');
