@@ -26,6 +26,10 @@ const CASES = {
 const NEEDS_DATABASE = new Set(['render', 'send', 'report']);
 
 const config = readConfig();
+// Everything a case writes (cohorts, render folders, copies to send) stays under `dir`
+// until the end: on ext4, creating files within minutes of deleting many others makes
+// the kernel scan the recently freed inodes on every create (a render after deleting the
+// previous run's 100,000 files spent most of its time there), which is no cost of the tool.
 const dir = fs.mkdtempSync(path.join(config.work, 'beta-invites-bench-'));
 let db;
 
@@ -63,7 +67,8 @@ try {
 const heading =
   `beta-invites bench, ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC; ` +
   `database: ${db ? db.label : 'none needed'}; scale ${config.scale}; ` +
-  `median of ${config.runs} runs after a warm-up; Node ${process.version}; ` +
+  `median of ${config.runs} runs after a warm-up; files under ${config.work}; ` +
+  `Node ${process.version}; ` +
   `${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}`;
 console.log(`\n${heading}\n\n${renderTable(results)}`);
 
@@ -72,6 +77,7 @@ const json = {
   database: db ? { kind: db.kind, label: db.label } : null,
   scale: config.scale,
   runs: config.runs,
+  files: config.work,
   node: process.version,
   cpus: os.cpus().length,
   loadAverage: os.loadavg(),

@@ -42,9 +42,9 @@ function variants(db, dir, inputs) {
     out: path.join(dir, `render-out-${++n}`),
     target: database ? await db.fresh() : undefined,
   });
+  // The output folders stay until the end of the bench (see run.js).
   const cleanup = async (state) => {
     await state.target?.drop();
-    fs.rmSync(state.out, { recursive: true, force: true });
   };
   const { full } = inputs;
   return [

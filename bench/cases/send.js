@@ -54,10 +54,8 @@ function variants(db, dir, sources, sink) {
           env: target.env,
         }),
       ),
-    async cleanup({ out, target }) {
-      await target.drop();
-      fs.rmSync(out, { recursive: true, force: true });
-    },
+    // The folder stays until the end of the bench (see run.js).
+    cleanup: ({ target }) => target.drop(),
   });
   return [
     {
@@ -127,9 +125,6 @@ export async function sendCase(config, { dir, db }) {
     return { measurements, targets, notes };
   } finally {
     await sink.close();
-    for (const source of new Set(Object.values(sources))) {
-      await source.target.drop();
-      fs.rmSync(source.out, { recursive: true, force: true });
-    }
+    for (const source of new Set(Object.values(sources))) await source.target.drop();
   }
 }
