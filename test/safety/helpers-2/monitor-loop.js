@@ -1,16 +1,18 @@
-#!/usr/bin/env node
 // Drives the real `monitor --watch` loop (runWatch from dist/, the code the binary runs)
-// with an interval of 1 ms, which the command's --interval (whole seconds ≥ 1) cannot
+// with an interval of a few ms, which the command's --interval (whole seconds ≥ 1) cannot
 // ask for: `node --expose-gc monitor-loop.js CONFIG CYCLES GATES [HOOK…]`, in the
-// environment of the binary (DATABASE_URL or BETA_INVITES_HOME, tokens).
+// environment of the binary (DATABASE_URL or BETA_INVITES_HOME, tokens; LOOP_INTERVAL_MS,
+// default 1).
 // After a warm-up, half-way and at the end it samples, after collecting garbage, the
 // heap, the RSS and the open file descriptors (/proc/self/fd): the least of each over
-// the last 5 cycles before each point, so that what a cycle has just dropped and the
-// collector not yet freed (the embedded database of the cycle before) is not taken for
-// growth. It prints them as one JSON document on stdout and exits.
+// the last 5 cycles before each point. With an interval above 1 ms each sample is taken
+// half-way through the pause after its cycle: an embedded database closed by the cycle
+// stays referenced for a few ms after its close resolves, and sampled at once it would
+// be taken for growth. It prints them as one JSON document on stdout and exits.
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
+import { setTimeout } from 'node:timers';
 import { Writable } from 'node:stream';
 import { URL } from 'node:url';
 
@@ -23,6 +25,10 @@ const { runWatch } = await import(new URL('commands/monitor-watch.js', dist).hre
 const [configFile, cyclesText, gateList, ...hook] = process.argv.slice(2);
 const cycles = Number(cyclesText);
 const WINDOW = 5;
+const intervalMs = Number(process.env.LOOP_INTERVAL_MS || 1);
+const settleMs = intervalMs > 1 ? Math.floor(intervalMs / 2) : 0;
+/** Samples still to be taken when the loop stops. */
+const pending = [];
 const warmUp = Math.max(WINDOW, Math.min(20, Math.floor(cycles / 10)));
 const controller = new globalThis.AbortController();
 
@@ -41,10 +47,12 @@ const seen = { cycles: 0, verdicts: {}, lastLine: '' };
 const points = { start: warmUp, half: Math.floor(cycles / 2), end: cycles };
 const samples = {};
 
+const inWindow = (cycle, at) => cycle > at - WINDOW && cycle <= at;
+
 /** Keeps the least of each measure over the cycles just before a point. */
 function take(cycle) {
   for (const [name, at] of Object.entries(points)) {
-    if (cycle <= at - WINDOW || cycle > at) continue;
+    if (!inWindow(cycle, at)) continue;
     const now = sample();
     const was = samples[name] ?? now;
     samples[name] = {
@@ -64,7 +72,13 @@ const stdout = new Writable({
       seen.cycles++;
       seen.verdicts[verdict] = (seen.verdicts[verdict] ?? 0) + 1;
       seen.lastLine = line;
-      take(seen.cycles);
+      const cycle = seen.cycles;
+      if (settleMs === 0) take(cycle);
+      else if (Object.values(points).some((at) => inWindow(cycle, at))) {
+        pending.push(
+          new Promise((resolve) => setTimeout(resolve, settleMs)).then(() => take(cycle)),
+        );
+      }
       if (seen.cycles === cycles) controller.abort(new Error('done'));
     }
     done();
@@ -94,7 +108,7 @@ const result = await runWatch(
   config,
   gateList.split(','),
   {
-    intervalMs: 1,
+    intervalMs,
     failAfter: 1,
     passAfter: 1,
     hook: hook.length > 0 ? hook : undefined,
@@ -102,6 +116,7 @@ const result = await runWatch(
   },
   ctx,
 );
+await Promise.all(pending);
 process.stdout.write(
   JSON.stringify({
     cycles: result.cycles,
