@@ -7,8 +7,8 @@ import { cleanEnv, runCli } from '../helpers/cli.js';
 import { createTestDatabase, dbKind, type TestDatabase } from '../helpers/database.js';
 import { githubSearch, sentryIssues, startHttpServer, type TestServer } from '../helpers/http.js';
 import { manifestOf, senderEnv, writeCohort } from '../helpers/render.js';
-import { startCountingSink, type CountingSink } from './helpers-2/counting-sink.js';
-import { peakRss, type PeakRss } from './helpers-2/peak-rss.js';
+import { startCountingSink, type CountingSink } from './helpers/counting-sink.js';
+import { peakRss, type PeakRss } from './helpers/peak-rss.js';
 
 /**
  * Memory and descriptors under load. The full sizes run only with BI_SLOW=1 (minutes);
@@ -37,7 +37,7 @@ interface Sample {
   fds: number;
 }
 
-const loop = fileURLToPath(new URL('./helpers-2/monitor-loop.js', import.meta.url));
+const loop = fileURLToPath(new URL('./helpers/monitor-loop.js', import.meta.url));
 
 let db: TestDatabase;
 let sink: CountingSink;

@@ -16,7 +16,7 @@ import {
 import { bin } from '../helpers/paths.js';
 import { senderEnv, writeCohort } from '../helpers/render.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
-import { findLeaks, leaksInFiles, secretForms } from './helpers-2/leaks.js';
+import { findLeaks, leaksInFiles, secretForms } from './helpers/leaks.js';
 
 // Each secret has a core no other text contains, and characters that must be encoded in a URL.
 const DB_PASS = 'db-7Hq2@canary';

@@ -8,8 +8,8 @@ import { normalize, runCli, type CliResult } from '../helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { addresses, makeOutdir, type Outdir } from '../helpers/outdir.js';
 import { startSmtpSink } from '../helpers/smtp.js';
-import { startBusySmtp } from './helpers-2/busy-smtp.js';
-import { startRawSmtp } from './helpers-2/raw-smtp.js';
+import { startBusySmtp } from './helpers/busy-smtp.js';
+import { startRawSmtp } from './helpers/raw-smtp.js';
 
 let db: TestDatabase;
 
