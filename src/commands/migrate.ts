@@ -63,7 +63,8 @@ export default defineCommand({
       wait: options.wait,
       where: db.label,
       now: () => performance.now(),
-      signal: db.kind === 'server' ? ctx.signal : undefined,
+      signal: ctx.signal,
+      cancelStatements: db.kind === 'server',
     };
     if (options.dryRun) {
       const result = await migrate(db.sql, { ...common, dryRun: true });

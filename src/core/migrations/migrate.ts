@@ -28,11 +28,14 @@ export interface MigrateOptions {
   where: string;
   /** Monotonic milliseconds, for durations. */
   now: () => number;
-  /**
-   * Aborted on Ctrl-C: the running statement is cancelled on the server. Leave it unset
-   * on the embedded database (a cancel request opens a second connection it cannot take).
-   */
+  /** Aborted on Ctrl-C: the file in progress is rolled back. */
   signal?: AbortSignal;
+  /**
+   * Whether Ctrl-C also cancels the running statement. Not on the embedded database: a
+   * cancel request opens a second connection it cannot take, and its statements block
+   * the process anyway; the file is then rolled back once the statement returns.
+   */
+  cancelStatements?: boolean;
 }
 
 /** Applies every pending migration under the advisory lock; a no-op when up to date. */
@@ -57,7 +60,7 @@ export async function migrate(sql: Sql, options: MigrateOptions): Promise<Migrat
     const applied: MigrateResult['applied'] = [];
     for (const file of state.pending) {
       try {
-        const durationMs = await applyMigration(conn, file, options.now, options.signal);
+        const durationMs = await applyMigration(conn, file, options);
         applied.push({ name: file.name, durationMs });
       } catch (error) {
         throw failed(file, error, applied.length);

@@ -87,10 +87,16 @@ export function assertNoDrift(state: MigrationState): void {
 export async function applyMigration(
   conn: Sql,
   file: MigrationFile,
-  now: () => number,
-  signal?: AbortSignal,
+  options: { now: () => number; signal?: AbortSignal; cancelStatements?: boolean },
 ): Promise<number> {
+  const { now, signal } = options;
   const started = now();
+  const run = (statement: string) =>
+    cancelOnAbort(conn.unsafe(statement), options.cancelStatements ? signal : undefined);
+  /** Stops between steps once interrupted, even where a statement could not be cancelled. */
+  const checkpoint = () => {
+    if (signal?.aborted) throw new Interrupted(signal.reason);
+  };
   const record = async () => {
     const duration = Math.round(now() - started);
     await conn`insert into public.beta_invites_schema_migrations (name, sha256, duration_ms)
@@ -103,7 +109,8 @@ export async function applyMigration(
     const statements = splitStatements(file.sql);
     for (const [i, statement] of statements.entries()) {
       try {
-        await cancelOnAbort(conn.unsafe(statement), signal);
+        checkpoint();
+        await run(statement);
       } catch (error) {
         throw new StatementError(error, i, statements.length);
       }
@@ -114,8 +121,10 @@ export async function applyMigration(
   // out, on the connection that holds the migrate lock.
   await conn`begin`;
   try {
-    await cancelOnAbort(conn.unsafe(file.sql), signal);
+    await run(file.sql);
+    checkpoint();
     const duration = await record();
+    checkpoint();
     await conn`commit`;
     return duration;
   } catch (error) {
