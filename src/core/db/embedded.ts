@@ -1,41 +1,45 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import postgres from 'postgres';
-import { UserError, errorMessage } from '../errors.js';
+import { UserError } from '../errors.js';
 import { clientOptions, sessionSettingsSql, type Database } from './database.js';
 import { acquireLockFile } from './lock-file.js';
 
+/** How the host thread answers its start. */
+type Started = { port: number } | { error: string };
+
 /**
- * Starts PGlite on `<home>/db`, serves it on 127.0.0.1 (ephemeral port) with
- * pglite-socket, and opens postgres.js on top, so the same code path serves both kinds of
- * database. PGlite multiplexes one backend session: exactly one connection, always.
+ * Starts PGlite on `<home>/db` in a worker thread (embedded-host.js), served on
+ * 127.0.0.1 (ephemeral port) with pglite-socket, and opens postgres.js on top, so the
+ * same code path serves both kinds of database. PGlite multiplexes one backend session:
+ * exactly one connection, always.
  */
 export async function openEmbedded(home: string): Promise<Database> {
   const dataDir = path.join(home, 'db');
   fs.mkdirSync(home, { recursive: true });
   const release = acquireLockFile(path.join(home, 'db.lock'), dataDir);
+  const host = new Worker(new URL('./embedded-host.js', import.meta.url), {
+    workerData: { dataDir, settings: sessionSettingsSql() },
+  });
+  // A thread that dies takes its socket with it: the client reports the lost connection.
+  host.on('error', () => {});
   try {
-    const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
-      import('@electric-sql/pglite'),
-      import('@electric-sql/pglite-socket'),
-    ]);
-    const db = await PGlite.create(dataDir).catch((error: unknown) => {
+    const started = await new Promise<Started>((resolve, reject) => {
+      host.once('message', resolve);
+      host.once('exit', (code) => reject(new Error(`the database thread exited (${code})`)));
+    });
+    if ('error' in started) {
       throw new UserError(
-        `cannot open the embedded database at ${dataDir}: ${errorMessage(error)}`,
+        `cannot open the embedded database at ${dataDir}: ${started.error}`,
         1,
         'move the directory aside to start afresh, or set DATABASE_URL',
       );
-    });
-    // pglite-socket ignores a client's startup parameters; PGlite has one backend
-    // session, so setting them on it once holds for every connection.
-    await db.exec(sessionSettingsSql());
-    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
-    await server.start();
-    const [host, port] = server.getServerConn().split(':');
+    }
     const sql = postgres({
       ...clientOptions,
-      host: host ?? '127.0.0.1',
-      port: Number(port),
+      host: '127.0.0.1',
+      port: started.port,
       user: 'postgres',
       database: 'postgres',
       max: 1,
@@ -50,15 +54,28 @@ export async function openEmbedded(home: string): Promise<Database> {
         closed = true;
         try {
           await sql.end({ timeout: 5 });
-          await server.stop();
-          await db.close();
+          await stopHost(host);
         } finally {
           release();
         }
       },
     };
   } catch (error) {
+    await host.terminate();
     release();
     throw error;
   }
+}
+
+/** Asks the host thread to close PGlite (a clean shutdown of the data directory), then ends it. */
+async function stopHost(host: Worker): Promise<void> {
+  const stopped = new Promise<void>((resolve) => {
+    host.on('message', (message) => {
+      if (message === 'stopped') resolve();
+    });
+    host.once('exit', () => resolve());
+  });
+  host.postMessage('stop');
+  await stopped;
+  await host.terminate();
 }
