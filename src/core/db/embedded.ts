@@ -24,6 +24,8 @@ export async function openEmbedded(home: string): Promise<Database> {
   });
   // A thread that dies takes its socket with it: the client reports the lost connection.
   host.on('error', () => {});
+  let running = true;
+  host.once('exit', () => (running = false));
   try {
     const started = await new Promise<Started>((resolve, reject) => {
       host.once('message', resolve);
@@ -54,7 +56,7 @@ export async function openEmbedded(home: string): Promise<Database> {
         closed = true;
         try {
           await sql.end({ timeout: 5 });
-          await stopHost(host);
+          if (running) await stopHost(host);
         } finally {
           release();
         }
