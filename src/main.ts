@@ -29,7 +29,7 @@ function onSignal(signal: NodeJS.Signals): void {
     out.error(`beta-invites: second ${signal}, stopping now`);
     process.exit(ExitCode.interrupted);
   }
-  controller.abort(new UserError(`interrupted by ${signal}`, ExitCode.interrupted));
+  controller.abort(new UserError(`interrupted by ${signal}`, { exitCode: ExitCode.interrupted }));
   if (!handlesInterrupt) void stopNow(signal);
 }
 process.on('SIGINT', onSignal);

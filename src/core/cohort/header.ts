@@ -53,8 +53,8 @@ export function toRecord(header: CohortHeader, fields: string[]): Record<string,
 }
 
 export function assertHeader(fields: string[] | undefined, file: string): CohortHeader {
-  if (!fields) throw new UserError(`${file} is empty: expected a header line email,cohort`, 1);
+  if (!fields) throw new UserError(`${file} is empty: expected a header line email,cohort`);
   const { header, problems } = parseHeader(fields);
-  if (!header) throw new UserError(`${file}: ${problems.join('; ')}`, 1);
+  if (!header) throw new UserError(`${file}: ${problems.join('; ')}`);
   return header;
 }

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { UserError } from '../errors.js';
+import { UserError, errnoCode, toError } from '../errors.js';
 import { CsvLines, type CsvRow } from './csv-lines.js';
 import { StrictUtf8 } from './utf8.js';
 
@@ -22,8 +22,8 @@ async function openInput(file: string): Promise<fs.ReadStream> {
     return handle.createReadStream({ highWaterMark: 256 * 1024 });
   } catch (error) {
     await handle?.close();
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new UserError(`cannot read ${file}: ${REASONS[code] ?? code}`, 1);
+    const code = errnoCode(error) ?? 'error';
+    throw new UserError(`cannot read ${file}: ${REASONS[code] ?? code}`);
   }
 }
 
@@ -34,7 +34,7 @@ function step(parse: (rows: CsvRow[]) => void): { rows: CsvRow[]; failure?: Erro
     parse(rows);
     return { rows };
   } catch (error) {
-    return { rows, failure: error instanceof Error ? error : new Error(String(error)) };
+    return { rows, failure: toError(error) };
   }
 }
 

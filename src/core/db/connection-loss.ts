@@ -1,11 +1,11 @@
-import { UserError } from '../errors.js';
+import { UserError, errnoCode } from '../errors.js';
 
 /**
  * The database went away (not one recipient's fault): stop the run instead of marking
  * every remaining recipient failed. Class 08 is connection exceptions, 57P0x shutdowns.
  */
 export function isConnectionError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null | undefined)?.code;
+  const code = errnoCode(error);
   if (typeof code !== 'string') return false;
   return (
     /^(08|57P0)/.test(code) || /^CONNECTION_|^E(CONNRESET|CONNREFUSED|PIPE|TIMEDOUT)$/.test(code)
@@ -37,8 +37,7 @@ export function connectionLossReason(error: unknown): string {
 export function connectionLostError(error: unknown, where: string, hint: string): UserError {
   return new UserError(
     `lost the connection to the database at ${where}: ${connectionLossReason(error)}`,
-    1,
-    hint,
+    { hint: hint },
   );
 }
 

@@ -32,11 +32,9 @@ export async function openEmbedded(home: string): Promise<Database> {
       host.once('exit', (code) => reject(new Error(`the database thread exited (${code})`)));
     });
     if ('error' in started) {
-      throw new UserError(
-        `cannot open the embedded database at ${dataDir}: ${started.error}`,
-        1,
-        'move the directory aside to start afresh, or set DATABASE_URL',
-      );
+      throw new UserError(`cannot open the embedded database at ${dataDir}: ${started.error}`, {
+        hint: 'move the directory aside to start afresh, or set DATABASE_URL',
+      });
     }
     const sql = postgres({
       ...clientOptions,

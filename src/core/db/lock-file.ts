@@ -1,12 +1,12 @@
 import fs from 'node:fs';
-import { UserError } from '../errors.js';
+import { UserError, errnoCode } from '../errors.js';
 
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return errnoCode(error) === 'EPERM';
   }
 }
 
@@ -28,17 +28,15 @@ export function acquireLockFile(lockPath: string, dataDir: string): () => void {
       process.on('exit', release);
       return release;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (errnoCode(error) !== 'EEXIST') throw error;
       const holder = Number(fs.readFileSync(lockPath, 'utf8').trim());
       if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
-        throw new UserError(
-          `the embedded database at ${dataDir} is in use by process ${holder}`,
-          1,
-          'wait for that command to finish, or stop it; set DATABASE_URL to share a server instead',
-        );
+        throw new UserError(`the embedded database at ${dataDir} is in use by process ${holder}`, {
+          hint: 'wait for that command to finish, or stop it; set DATABASE_URL to share a server instead',
+        });
       }
       fs.rmSync(lockPath, { force: true });
     }
   }
-  throw new UserError(`could not lock the embedded database at ${dataDir}`, 1);
+  throw new UserError(`could not lock the embedded database at ${dataDir}`);
 }

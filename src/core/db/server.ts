@@ -1,12 +1,12 @@
 import postgres from 'postgres';
-import { UserError } from '../errors.js';
+import { UserError, errnoCode } from '../errors.js';
 import { clientOptions, type Database } from './database.js';
 import { describeAddress, parseDatabaseUrl, type ServerAddress } from './url.js';
 
 /** Turns a connection failure into one line naming host and port, never the password. */
 export function connectionError(error: unknown, address: ServerAddress): UserError {
   const where = describeAddress(address);
-  const code = (error as { code?: string }).code;
+  const code = errnoCode(error);
   const reasons: Record<string, string> = {
     ECONNREFUSED: 'connection refused',
     ENOTFOUND: 'host not found',
@@ -19,11 +19,9 @@ export function connectionError(error: unknown, address: ServerAddress): UserErr
     '3D000': `database "${address.database}" does not exist`,
   };
   const reason = (code && reasons[code]) ?? 'connection failed';
-  return new UserError(
-    `cannot connect to the database at ${where}: ${reason}`,
-    1,
-    'check that the server is running and DATABASE_URL is right',
-  );
+  return new UserError(`cannot connect to the database at ${where}: ${reason}`, {
+    hint: 'check that the server is running and DATABASE_URL is right',
+  });
 }
 
 /** Opens a client on a PostgreSQL server and checks it answers. */

@@ -14,17 +14,14 @@ export function parseDatabaseUrl(url: string): ServerAddress {
   try {
     parsed = new URL(url);
   } catch {
-    throw new UserError(
-      `DATABASE_URL is not a valid URL (${roughHostPort(url)})`,
-      1,
-      'expected postgres://HOST:PORT/DATABASE with USER:PASSWORD@ before HOST; percent-encode / @ : # ? in the password',
-    );
+    throw new UserError(`DATABASE_URL is not a valid URL (${roughHostPort(url)})`, {
+      hint: 'expected postgres://HOST:PORT/DATABASE with USER:PASSWORD@ before HOST; percent-encode / @ : # ? in the password',
+    });
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
     throw new UserError(
       `DATABASE_URL must start with postgres:// or postgresql:// (got ${parsed.protocol}//)`,
-      1,
-      'point it at a PostgreSQL server, or unset it to use the embedded database',
+      { hint: 'point it at a PostgreSQL server, or unset it to use the embedded database' },
     );
   }
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));

@@ -1,3 +1,4 @@
+import { errnoCode } from '../errors.js';
 import fs from 'node:fs/promises';
 import { z } from 'zod';
 import { getJson } from './http.js';
@@ -30,7 +31,7 @@ async function loadFile(file: string, deps: GateDeps): Promise<Loaded> {
     modified = (await fs.stat(file)).mtime;
   } catch (error) {
     if (deps.signal.aborted) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errnoCode(error);
     if (code === 'ENOENT') throw new GateUnknown(`no summary at ${file}`);
     if (code === 'EACCES') throw new GateUnknown(`cannot read ${file} (permission denied)`);
     throw new GateUnknown(`cannot read ${file} (${code ?? String(error)})`);

@@ -1,7 +1,7 @@
 import type { Sql } from 'postgres';
 import { z } from 'zod';
 import { redactUrls } from '../db/url.js';
-import { UserError, errorMessage } from '../errors.js';
+import { UserError, errorMessage, errnoCode } from '../errors.js';
 import { wholeNumber } from './schemas.js';
 import { GateUnknown, fail, pass, type GateDeps, type GateOutcome } from './types.js';
 
@@ -27,7 +27,7 @@ const QUERY_REASONS: Record<string, string> = {
 /** Why the database could not answer, in one line without credentials. */
 function databaseReason(error: unknown): string {
   if (error instanceof UserError) return redactUrls(error.message);
-  const code = (error as { code?: unknown }).code;
+  const code = errnoCode(error);
   if (typeof code === 'string' && QUERY_REASONS[code]) return QUERY_REASONS[code];
   return redactUrls(`database error: ${errorMessage(error)}`);
 }

@@ -24,7 +24,7 @@ export function readMigrationFiles(dir: string): MigrationFile[] {
   try {
     names = fs.readdirSync(dir).filter((name) => name.endsWith('.sql'));
   } catch {
-    throw new UserError(`cannot read the migrations folder ${dir}`, 1, 'check --dir');
+    throw new UserError(`cannot read the migrations folder ${dir}`, { hint: 'check --dir' });
   }
   return names.sort().map((name) => {
     const sql = fs.readFileSync(path.join(dir, name), 'utf8');

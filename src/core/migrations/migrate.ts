@@ -42,11 +42,9 @@ export interface MigrateOptions {
 export async function migrate(sql: Sql, options: MigrateOptions): Promise<MigrateResult> {
   const files = readMigrationFiles(options.dir);
   if (!(await usersTableExists(sql))) {
-    throw new UserError(
-      `table public.users is missing on ${options.where}`,
-      1,
-      "run the host application's migrations first (beta_invites.sent_by references public.users), then beta-invites migrate",
-    );
+    throw new UserError(`table public.users is missing on ${options.where}`, {
+      hint: "run the host application's migrations first (beta_invites.sent_by references public.users), then beta-invites migrate",
+    });
   }
   if (options.dryRun) {
     const state = await migrationState(sql, files);
@@ -74,11 +72,10 @@ export async function migrate(sql: Sql, options: MigrateOptions): Promise<Migrat
 function failed(file: MigrationFile, error: unknown, appliedBefore: number): UserError {
   const earlier = appliedBefore > 0 ? `; the ${appliedBefore} file(s) before it were applied` : '';
   if (error instanceof Interrupted) {
-    return new UserError(
-      `migration ${file.name} was interrupted and rolled back`,
-      ExitCode.interrupted,
-      `rerun beta-invites migrate to apply it${earlier}`,
-    );
+    return new UserError(`migration ${file.name} was interrupted and rolled back`, {
+      exitCode: ExitCode.interrupted,
+      hint: `rerun beta-invites migrate to apply it${earlier}`,
+    });
   }
   if (error instanceof StatementError) {
     const kept =
@@ -90,20 +87,22 @@ function failed(file: MigrationFile, error: unknown, appliedBefore: number): Use
     if (error.cause instanceof Interrupted) {
       return new UserError(
         `migration ${file.name} was interrupted at statement ${error.index + 1} of ${error.total} (no-transaction file: ${kept})`,
-        ExitCode.interrupted,
-        `rerun beta-invites migrate: it runs the whole file again${earlier}`,
+        {
+          exitCode: ExitCode.interrupted,
+          hint: `rerun beta-invites migrate: it runs the whole file again${earlier}`,
+        },
       );
     }
     return new UserError(
       `migration ${file.name} failed at statement ${error.index + 1} of ${error.total} (no-transaction file: ${kept}): ${error.message}`,
-      1,
-      `fix the file and rerun beta-invites migrate: it runs the whole file again, so its statements must be rerunnable (IF NOT EXISTS)${earlier}`,
+      {
+        hint: `fix the file and rerun beta-invites migrate: it runs the whole file again, so its statements must be rerunnable (IF NOT EXISTS)${earlier}`,
+      },
     );
   }
   return new UserError(
     `migration ${file.name} failed and was rolled back: ${errorMessage(error)}`,
-    1,
-    `fix the file and rerun beta-invites migrate${earlier}`,
+    { hint: `fix the file and rerun beta-invites migrate${earlier}` },
   );
 }
 
@@ -119,8 +118,7 @@ export async function assertMigrated(sql: Sql, dir: string, where: string): Prom
   if (state.pending.length > 0) {
     throw new UserError(
       `${state.pending.length} migration(s) pending on ${where}: ${state.pending.map((f) => f.name).join(', ')}`,
-      1,
-      'run beta-invites migrate first',
+      { hint: 'run beta-invites migrate first' },
     );
   }
 }

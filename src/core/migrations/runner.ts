@@ -78,8 +78,7 @@ export function assertNoDrift(state: MigrationState): void {
   const names = state.drift.map((d) => d.name).join(', ');
   throw new UserError(
     `migration drift: ${names} changed after being applied (recorded sha256 ${first.recorded.slice(0, 12)}…, file ${first.current.slice(0, 12)}…)`,
-    1,
-    'restore the applied file and put the change in a new migration file',
+    { hint: 'restore the applied file and put the change in a new migration file' },
   );
 }
 
@@ -161,7 +160,10 @@ export async function withMigrateLock<T>(
         (error: unknown) => {
           if (!(error instanceof Interrupted)) throw error;
           const message = `interrupted while waiting for another migrate on ${options.where}`;
-          throw new UserError(message, ExitCode.interrupted, 'nothing was applied');
+          throw new UserError(message, {
+            exitCode: ExitCode.interrupted,
+            hint: 'nothing was applied',
+          });
         },
       );
     } else {
@@ -170,8 +172,7 @@ export async function withMigrateLock<T>(
       if (!row?.locked) {
         throw new UserError(
           `another migrate is running on ${options.where} (advisory lock ${MIGRATE_LOCK} is held)`,
-          1,
-          'wait for it to finish, or rerun with --wait',
+          { hint: 'wait for it to finish, or rerun with --wait' },
         );
       }
     }

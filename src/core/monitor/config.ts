@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { UserError } from '../errors.js';
+import { UserError, errnoCode } from '../errors.js';
 import { highIssuesConfig } from '../gates/high-issues.js';
 import { k6NightlyConfig } from '../gates/k6-nightly.js';
 import { sentryConfig } from '../gates/sentry.js';
@@ -53,17 +53,15 @@ async function readConfigText(file: string, shown: string): Promise<string> {
   try {
     return await fs.readFile(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errnoCode(error);
     if (code === 'ENOENT') {
-      throw new UserError(
-        `monitor config not found: ${shown}`,
-        1,
-        'copy beta-invites.monitor.example.json to beta-invites.monitor.json and edit it, or pass --config FILE',
-      );
+      throw new UserError(`monitor config not found: ${shown}`, {
+        hint: 'copy beta-invites.monitor.example.json to beta-invites.monitor.json and edit it, or pass --config FILE',
+      });
     }
     const why =
       code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : code;
-    throw new UserError(`cannot read monitor config ${shown}: ${why ?? String(error)}`, 1);
+    throw new UserError(`cannot read monitor config ${shown}: ${why ?? String(error)}`);
   }
 }
 
@@ -90,7 +88,7 @@ export async function loadMonitorConfig(file: string, cwd: string): Promise<Moni
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new UserError(`monitor config ${shown} is not valid JSON: ${jsonWhere(text, error)}`, 1);
+    throw new UserError(`monitor config ${shown} is not valid JSON: ${jsonWhere(text, error)}`);
   }
   const parsed = monitorConfig.safeParse(json, { error: describeIssue });
   if (!parsed.success) {
@@ -98,8 +96,7 @@ export async function loadMonitorConfig(file: string, cwd: string): Promise<Moni
     throw new UserError(
       `monitor config ${shown} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
         problems.map((p) => `  ${p}`).join('\n'),
-      1,
-      'see beta-invites.monitor.example.json for every key',
+      { hint: 'see beta-invites.monitor.example.json for every key' },
     );
   }
   const config = parsed.data;

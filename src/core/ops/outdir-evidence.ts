@@ -22,11 +22,9 @@ function readLedger(file: string): Record<string, unknown>[] {
       (v): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v),
     );
   } catch {
-    throw new UserError(
-      `${file} is damaged (a line in the middle is not JSON)`,
-      1,
-      'inspect it; show reads it and changes nothing',
-    );
+    throw new UserError(`${file} is damaged (a line in the middle is not JSON)`, {
+      hint: 'inspect it; show reads it and changes nothing',
+    });
   }
 }
 
@@ -39,7 +37,9 @@ function manifestOf(dir: string): ManifestEntry[] {
     return readManifest(dir);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
-    throw new UserError(error.message, 1, '--out takes a folder written by beta-invites render');
+    throw new UserError(error.message, {
+      hint: '--out takes a folder written by beta-invites render',
+    });
   }
 }
 

@@ -24,13 +24,12 @@ function redeemedError(target: Target, redeemed: InviteRecord[], total: number):
     target.kind === 'code'
       ? `invite ${target.code} was redeemed${when}: a redeemed invite cannot be revoked`
       : `${redeemed.length} of the ${total} invite(s) of ${target.email} ${redeemed.length === 1 ? 'was' : 'were'} redeemed (${redeemed.map((r) => r.code).join(', ')}): a redeemed invite cannot be revoked`;
-  return new UserError(
-    `${what}; nothing was changed`,
-    1,
-    target.kind === 'code'
-      ? 'the account exists now: deal with it in the application, not here'
-      : 'to end only the pending ones, revoke each by its code: beta-invites revoke CODE',
-  );
+  return new UserError(`${what}; nothing was changed`, {
+    hint:
+      target.kind === 'code'
+        ? 'the account exists now: deal with it in the application, not here'
+        : 'to end only the pending ones, revoke each by its code: beta-invites revoke CODE',
+  });
 }
 
 /**
@@ -62,7 +61,6 @@ export async function revokeInvites(
       // Rows are locked, so this cannot happen short of a bug: roll everything back.
       throw new UserError(
         `revoking ${describeTarget(target)} changed ${rows.length} of ${ids.length} invites; rolled back`,
-        1,
       );
     }
     const at = new Map(rows.map((r) => [r.id, r.at]));

@@ -43,8 +43,7 @@ export async function sweep(sql: Sql, options: SweepOptions): Promise<SweepCount
     if (!lock?.locked) {
       throw new UserError(
         `another sweep is running on ${options.where} (advisory lock ${SWEEP_LOCK} is held)`,
-        1,
-        'nothing was changed; let it finish, the next run will pick up anything left',
+        { hint: 'nothing was changed; let it finish, the next run will pick up anything left' },
       );
     }
     const [row] = await tx<Omit<SweepCounts, 'expired'>[]>`

@@ -30,17 +30,13 @@ export function describeTarget(target: Target): string {
 /** Nothing matched: exit 1, with what to check next. */
 export function notFound(target: Target): UserError {
   if (target.kind === 'email') {
-    return new UserError(
-      `no invite found for ${target.email}`,
-      1,
-      'addresses are matched without case; beta-invites sweep anonymises invites long expired and never redeemed',
-    );
+    return new UserError(`no invite found for ${target.email}`, {
+      hint: 'addresses are matched without case; beta-invites sweep anonymises invites long expired and never redeemed',
+    });
   }
-  return new UserError(
-    `no invite found with code ${target.code}`,
-    1,
-    target.wellFormed
+  return new UserError(`no invite found with code ${target.code}`, {
+    hint: target.wellFormed
       ? 'codes are matched without case, spaces or dashes; check it with the recipient'
       : `${target.code} is not an invite code: 16 letters and digits, without 0, 1, I or L`,
-  );
+  });
 }

@@ -27,27 +27,21 @@ export function readManifest(dir: string): ManifestEntry[] {
   try {
     raw = readJsonLines(file);
   } catch {
-    throw new UserError(
-      `${file} is not valid JSON lines`,
-      1,
-      'rerun beta-invites render to rebuild it',
-    );
+    throw new UserError(`${file} is not valid JSON lines`, {
+      hint: 'rerun beta-invites render to rebuild it',
+    });
   }
   if (raw.length === 0) {
-    throw new UserError(
-      `${file} is missing or empty`,
-      1,
-      `run beta-invites render first, with --out ${dir}`,
-    );
+    throw new UserError(`${file} is missing or empty`, {
+      hint: `run beta-invites render first, with --out ${dir}`,
+    });
   }
   return raw.map((value, i) => {
     const parsed = manifestEntry.safeParse(value);
     if (!parsed.success) {
-      throw new UserError(
-        `${file}: line ${i + 1} is not a manifest entry`,
-        1,
-        'rerun beta-invites render to rebuild it',
-      );
+      throw new UserError(`${file}: line ${i + 1} is not a manifest entry`, {
+        hint: 'rerun beta-invites render to rebuild it',
+      });
     }
     return parsed.data;
   });

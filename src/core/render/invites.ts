@@ -55,11 +55,9 @@ export async function resolveSentBy(sql: Sql, value: string | undefined): Promis
       >`select id::text from public.users where lower(email) = lower(${value})`;
   const id = rows[0]?.id;
   if (!id) {
-    throw new UserError(
-      `--sent-by: no user ${value} in public.users`,
-      1,
-      'give the email or id of an existing operator account',
-    );
+    throw new UserError(`--sent-by: no user ${value} in public.users`, {
+      hint: 'give the email or id of an existing operator account',
+    });
   }
   return id;
 }

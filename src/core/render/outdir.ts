@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../errors.js';
+import { UserError, errnoCode } from '../errors.js';
 import { csvLine, neutralizeFormula } from '../csv-write.js';
 import { OUTDIR, readJsonLines, writeFileAtomic } from '../outdir/files.js';
 import { manifestEntry, type ManifestEntry } from '../outdir/manifest.js';
@@ -13,11 +13,9 @@ function outDirError(dir: string, code: string): UserError {
     ENOTDIR: 'a parent is not a folder',
     EEXIST: 'exists and is not a folder',
   };
-  return new UserError(
-    `cannot write to the output folder ${dir}: ${reasons[code] ?? code}`,
-    1,
-    'choose another folder with --out',
-  );
+  return new UserError(`cannot write to the output folder ${dir}: ${reasons[code] ?? code}`, {
+    hint: 'choose another folder with --out',
+  });
 }
 
 /**
@@ -30,7 +28,7 @@ export function checkOutDir(dir: string): void {
     try {
       stat = fs.statSync(at);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      const code = errnoCode(error) ?? 'error';
       if (code === 'ENOENT' && path.dirname(at) !== at) continue;
       throw outDirError(dir, code);
     }
@@ -38,7 +36,7 @@ export function checkOutDir(dir: string): void {
     try {
       fs.accessSync(at, fs.constants.W_OK);
     } catch (error) {
-      throw outDirError(dir, (error as NodeJS.ErrnoException).code ?? 'EACCES');
+      throw outDirError(dir, errnoCode(error) ?? 'EACCES');
     }
     return;
   }
@@ -54,7 +52,7 @@ function isAlive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return errnoCode(error) === 'EPERM';
   }
 }
 
@@ -80,7 +78,7 @@ export function prepareOutDir(dir: string): void {
     fs.writeFileSync(probe, '');
     fs.rmSync(probe);
   } catch (error) {
-    throw outDirError(dir, (error as NodeJS.ErrnoException).code ?? 'error');
+    throw outDirError(dir, errnoCode(error) ?? 'error');
   }
 }
 

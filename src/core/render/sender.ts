@@ -14,31 +14,25 @@ const PLACEHOLDER =
 
 function checkUrl(name: string, flag: string, env: string, value: string | undefined): string {
   if (value === undefined) {
-    throw new UserError(`${name} is not set`, 1, `pass ${flag} URL or set ${env}`);
+    throw new UserError(`${name} is not set`, { hint: `pass ${flag} URL or set ${env}` });
   }
   let url: URL;
   try {
     url = new URL(value.replace('{code}', 'CODE'));
   } catch {
-    throw new UserError(
-      `${name} "${value}" is not a URL`,
-      1,
-      `pass ${flag} https://… or set ${env}`,
-    );
+    throw new UserError(`${name} "${value}" is not a URL`, {
+      hint: `pass ${flag} https://… or set ${env}`,
+    });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new UserError(
-      `${name} "${value}" is not an http(s) URL`,
-      1,
-      `pass ${flag} https://… or set ${env}`,
-    );
+    throw new UserError(`${name} "${value}" is not an http(s) URL`, {
+      hint: `pass ${flag} https://… or set ${env}`,
+    });
   }
   if (PLACEHOLDER.test(value)) {
-    throw new UserError(
-      `${name} "${value}" is still a placeholder`,
-      1,
-      `put the real URL in ${flag} or ${env}`,
-    );
+    throw new UserError(`${name} "${value}" is still a placeholder`, {
+      hint: `put the real URL in ${flag} or ${env}`,
+    });
   }
   return value;
 }
@@ -47,20 +41,18 @@ const ADDRESS = /^(?:[^<>]*<\s*[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+\s*>|[^\s@<>]+@[^\s
 
 function checkAddress(name: string, flag: string, env: string, value: string | undefined): string {
   if (value === undefined)
-    throw new UserError(`${name} is not set`, 1, `pass ${flag} "Name <address>" or set ${env}`);
+    throw new UserError(`${name} is not set`, {
+      hint: `pass ${flag} "Name <address>" or set ${env}`,
+    });
   if (!ADDRESS.test(value.trim()) || /[\r\n]/.test(value)) {
-    throw new UserError(
-      `${name} "${value}" is not an address`,
-      1,
-      `use "Name <address@domain>" in ${flag} or ${env}`,
-    );
+    throw new UserError(`${name} "${value}" is not an address`, {
+      hint: `use "Name <address@domain>" in ${flag} or ${env}`,
+    });
   }
   if (PLACEHOLDER.test(value.replace(/<[^>]*>/, ''))) {
-    throw new UserError(
-      `${name} "${value}" is still a placeholder`,
-      1,
-      `put the real sender in ${flag} or ${env}`,
-    );
+    throw new UserError(`${name} "${value}" is still a placeholder`, {
+      hint: `put the real sender in ${flag} or ${env}`,
+    });
   }
   return value.trim();
 }

@@ -61,7 +61,7 @@ function collect(node: Node, scope: Scope, refs: References): void {
       const isCall = node.type === 'BlockStatement' || params.length > 0 || pairs.length > 0;
       if (!isCall) return visit(node.path);
       if (!BUILT_IN_HELPERS.has(callee)) {
-        throw new UserError(`the helper "${callee}" is not available`, 1);
+        throw new UserError(`the helper "${callee}" is not available`);
       }
       const tested =
         (callee === 'if' || callee === 'unless') && params.length === 1
@@ -82,7 +82,7 @@ function collect(node: Node, scope: Scope, refs: References): void {
     }
     case 'PartialStatement':
     case 'PartialBlockStatement':
-      throw new UserError('partials ({{> …}}) are not supported', 1);
+      throw new UserError('partials ({{> …}}) are not supported');
     default:
       return;
   }
@@ -93,11 +93,9 @@ function readPart(dir: string, part: Part): string {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch {
-    throw new UserError(
-      `cannot read the template ${file}`,
-      1,
-      'a template folder holds subject.hbs, text.hbs and html.hbs',
-    );
+    throw new UserError(`cannot read the template ${file}`, {
+      hint: 'a template folder holds subject.hbs, text.hbs and html.hbs',
+    });
   }
 }
 
@@ -116,9 +114,9 @@ function parse(where: string, source: string): References {
       refs,
     );
   } catch (error) {
-    if (error instanceof UserError) throw new UserError(`${where}: ${error.message}`, 1);
+    if (error instanceof UserError) throw new UserError(`${where}: ${error.message}`);
     const first = (error as Error).message.split('\n')[0] ?? '';
-    throw new UserError(`${where} is not a valid template: ${first}`, 1);
+    throw new UserError(`${where} is not a valid template: ${first}`);
   }
   return refs;
 }
@@ -141,8 +139,7 @@ export function loadTemplates(dir: string, extraColumns: string[]): LoadedTempla
       const list = unknown.map((n) => `{{${n}}}`).join(', ');
       throw new UserError(
         `${where} uses ${list}, which ${unknown.length === 1 ? 'is not a variable' : 'are not variables'}`,
-        1,
-        `known variables: ${known.join(', ')}`,
+        { hint: `known variables: ${known.join(', ')}` },
       );
     }
     for (const name of refs.optional) if (!known.includes(name)) missing.add(name);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../errors.js';
+import { UserError, errnoCode } from '../errors.js';
 import type { ManifestEntry } from '../outdir/manifest.js';
 import { readInviteHeaders, type InviteHeaders } from './headers.js';
 
@@ -57,9 +57,8 @@ function checkOne(dir: string, entry: ManifestEntry, into: CheckedFiles): void {
     // than the promise API (no thread-pool round trip per open, stat, read and close).
     raw = fs.readFileSync(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      return void into.missing.push(entry.file);
-    throw new UserError(`cannot read ${file}: ${(error as Error).message}`, 1);
+    if (errnoCode(error) === 'ENOENT') return void into.missing.push(entry.file);
+    throw new UserError(`cannot read ${file}: ${(error as Error).message}`);
   }
   const h = readInviteHeaders(raw);
   const problem = headerProblem(h, entry);

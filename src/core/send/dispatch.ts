@@ -1,3 +1,4 @@
+import { toError } from '../errors.js';
 import fs from 'node:fs';
 import type { Transport } from '../transports/transport.js';
 import type { SendItem } from './check-files.js';
@@ -119,7 +120,7 @@ class Dispatcher {
         await this.deliver(item);
       } catch (error) {
         // The message file became unreadable, or the failure log cannot be written.
-        this.fatal ??= error instanceof Error ? error : new Error(String(error));
+        this.fatal ??= toError(error);
         this.halt.abort();
       }
     }
@@ -178,7 +179,7 @@ class Dispatcher {
         },
         (error: unknown) => {
           // The ledger cannot be written: nothing more may be sent.
-          this.fatal ??= error instanceof Error ? error : new Error(String(error));
+          this.fatal ??= toError(error);
           this.halt.abort();
         },
       )

@@ -1,3 +1,4 @@
+import { errnoCode, toError } from '../errors.js';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -60,7 +61,7 @@ export class DurableLog<T> {
         await writeAll(this.handle, Buffer.from(batch.map((w) => w.line).join('')));
         await this.handle.datasync();
       } catch (error) {
-        this.broken = error instanceof Error ? error : new Error(String(error));
+        this.broken = toError(error);
         for (const w of [...batch, ...this.waiting.splice(0)]) w.reject(this.broken);
         break;
       }
@@ -95,7 +96,7 @@ export function repairTornTail(file: string): boolean {
   try {
     text = fs.readFileSync(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    if (errnoCode(error) === 'ENOENT') return false;
     throw error;
   }
   if (text.length === 0 || text[text.length - 1] === 0x0a) return true;

@@ -1,3 +1,4 @@
+import { toError } from '../errors.js';
 import type { Sql } from 'postgres';
 
 /** What the database says about one invite, at send time. */
@@ -72,7 +73,7 @@ export function createSentAtWriter(sql: Sql, onError: (error: unknown) => void):
       try {
         await sql`update public.beta_invites set sent_at = ${at} where id = any(${ids}::uuid[]) and sent_at is null`;
       } catch (error) {
-        failure = error instanceof Error ? error : new Error(String(error));
+        failure = toError(error);
         onError(error);
       }
     }

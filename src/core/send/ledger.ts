@@ -41,23 +41,19 @@ export function readSentLedger(dir: string): Map<string, string> {
     values = readJsonLines(file);
   } catch (error) {
     if (!(error instanceof SyntaxError)) {
-      throw new UserError(`cannot read ${file}: ${errorMessage(error)}`, 1);
+      throw new UserError(`cannot read ${file}: ${errorMessage(error)}`);
     }
-    throw new UserError(
-      `${file} is damaged (a line in the middle is not JSON)`,
-      1,
-      'inspect it: it records what was sent, do not delete it',
-    );
+    throw new UserError(`${file} is damaged (a line in the middle is not JSON)`, {
+      hint: 'inspect it: it records what was sent, do not delete it',
+    });
   }
   const sent = new Map<string, string>();
   values.forEach((value, i) => {
     const line = sentLine.safeParse(value);
     if (!line.success) {
-      throw new UserError(
-        `${file}: line ${i + 1} is not a ledger entry`,
-        1,
-        'inspect it: it records what was sent, do not delete it',
-      );
+      throw new UserError(`${file}: line ${i + 1} is not a ledger entry`, {
+        hint: 'inspect it: it records what was sent, do not delete it',
+      });
     }
     if (!sent.has(line.data.inviteId)) sent.set(line.data.inviteId, line.data.at);
   });

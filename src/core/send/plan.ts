@@ -47,37 +47,32 @@ function list(values: string[], max = 5): string {
 /** Reads the folder's manifest, refusing previews, duplicates and broken entries. */
 export function loadManifest(dir: string): ManifestEntry[] {
   if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new UserError(
-      `${dir} is not a folder`,
-      1,
-      'pass the folder beta-invites render wrote (its --out)',
-    );
+    throw new UserError(`${dir} is not a folder`, {
+      hint: 'pass the folder beta-invites render wrote (its --out)',
+    });
   }
   const entries = readManifest(dir);
   if (entries.some((e) => e.preview === true)) {
     throw new UserError(
       `${dir} was rendered with --dry-run: its codes are previews, not invitations`,
-      1,
-      `render it for real (beta-invites render COHORT.csv --out ${dir}), review it, then send`,
+      {
+        hint: `render it for real (beta-invites render COHORT.csv --out ${dir}), review it, then send`,
+      },
     );
   }
   const bad = entries.filter((e) => !UUID.test(e.inviteId)).map((e) => e.file);
   if (bad.length > 0)
-    throw new UserError(
-      `manifest.jsonl has invite ids that are not UUIDs: ${list(bad)}`,
-      1,
-      'rerun beta-invites render',
-    );
+    throw new UserError(`manifest.jsonl has invite ids that are not UUIDs: ${list(bad)}`, {
+      hint: 'rerun beta-invites render',
+    });
   const seen = new Map<string, string>();
   for (const e of entries) {
     for (const key of [e.inviteId, e.email.toLowerCase()]) {
       const first = seen.get(key);
       if (first !== undefined) {
-        throw new UserError(
-          `manifest.jsonl lists ${key} twice (${first} and ${e.file})`,
-          1,
-          'rerun beta-invites render',
-        );
+        throw new UserError(`manifest.jsonl lists ${key} twice (${first} and ${e.file})`, {
+          hint: 'rerun beta-invites render',
+        });
       }
       seen.set(key, e.file);
     }
@@ -98,8 +93,9 @@ export async function planSend(options: PlanOptions): Promise<SendPlan> {
   if (checked.edited.length > 0 && !options.acceptEdits) {
     throw new UserError(
       `${checked.edited.length} file(s) changed since render (sha256 differs from manifest.jsonl): ${list(checked.edited)}`,
-      1,
-      'review the changes: rerun beta-invites render to rebuild them, or pass --accept-edits to send them as they are now',
+      {
+        hint: 'review the changes: rerun beta-invites render to rebuild them, or pass --accept-edits to send them as they are now',
+      },
     );
   }
   plan.items = checked.items;
@@ -120,8 +116,9 @@ function refuseForeign(
   if (missing.length === 0) return;
   throw new UserError(
     `${missing.length} invite(s) of the folder are not in the database at ${where}: ${list(missing)}`,
-    1,
-    'send with the database render used (DATABASE_URL, or BETA_INVITES_HOME for the embedded one)',
+    {
+      hint: 'send with the database render used (DATABASE_URL, or BETA_INVITES_HOME for the embedded one)',
+    },
   );
 }
 
@@ -156,15 +153,15 @@ function refuseProblems(dir: string, missing: string[], mismatched: string[]): v
   if (missing.length > 0) {
     throw new UserError(
       `${missing.length} file(s) of manifest.jsonl are missing in ${dir}: ${list(missing)}`,
-      1,
-      'rerun beta-invites render to rebuild them',
+      { hint: 'rerun beta-invites render to rebuild them' },
     );
   }
   if (mismatched.length > 0) {
     throw new UserError(
       `${mismatched.length} file(s) do not match their manifest entry: ${list(mismatched, 3)}`,
-      1,
-      'the recipient and invite of a file cannot change, even with --accept-edits: rerun beta-invites render',
+      {
+        hint: 'the recipient and invite of a file cannot change, even with --accept-edits: rerun beta-invites render',
+      },
     );
   }
 }

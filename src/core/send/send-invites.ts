@@ -3,7 +3,7 @@ import type { Sql } from 'postgres';
 import type { Context } from '../context.js';
 import { isConnectionError } from '../db/connection-loss.js';
 import { redactUrls } from '../db/url.js';
-import { UserError, errorMessage } from '../errors.js';
+import { UserError, errorMessage, toError } from '../errors.js';
 import { defaultMigrationsDir } from '../migrations/files.js';
 import { assertMigrated } from '../migrations/migrate.js';
 import { OUTDIR } from '../outdir/files.js';
@@ -104,7 +104,9 @@ async function openLog<T>(file: string, onDurable?: (values: T[]) => void): Prom
   try {
     return await DurableLog.open<T>(file, onDurable);
   } catch (error) {
-    throw new UserError(`cannot write ${file}: ${errorMessage(error)}`, 1, 'nothing was sent');
+    throw new UserError(`cannot write ${file}: ${errorMessage(error)}`, {
+      hint: 'nothing was sent',
+    });
   }
 }
 
@@ -144,11 +146,9 @@ async function sendPlanned(
       onProgress: options.onProgress,
     });
   } catch (error) {
-    throw new UserError(
-      `cannot write ${sentFile}: ${errorMessage(error)}`,
-      1,
-      `sending stopped; up to ${options.dispatch.concurrency} message(s) accepted just now may be unrecorded and sent again by a rerun`,
-    );
+    throw new UserError(`cannot write ${sentFile}: ${errorMessage(error)}`, {
+      hint: `sending stopped; up to ${options.dispatch.concurrency} message(s) accepted just now may be unrecorded and sent again by a rerun`,
+    });
   } finally {
     await sentLog.close();
     await failedLog.close();
@@ -166,13 +166,14 @@ async function sendPlanned(
 async function drainSentAt(writer: SentAtWriter, where: string): Promise<void> {
   const error = await writer.drain().then(
     () => undefined,
-    (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+    (e: unknown) => toError(e),
   );
   if (error === undefined) return;
   if (isConnectionError(error)) throw error;
   throw new UserError(
     `sending stopped: the database at ${where} did not record what was sent: ${redactUrls(errorMessage(error))}`,
-    1,
-    "every message sent is in the folder's sent.jsonl: rerun the same command to record them and send the rest, none twice",
+    {
+      hint: "every message sent is in the folder's sent.jsonl: rerun the same command to record them and send the rest, none twice",
+    },
   );
 }

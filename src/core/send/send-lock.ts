@@ -23,8 +23,7 @@ export async function withSendLock<T>(
     if (!row?.locked) {
       throw new UserError(
         `another send is running on ${where} (advisory lock ${SEND_LOCK} is held)`,
-        1,
-        'wait for it to finish: two at once could email the same person twice',
+        { hint: 'wait for it to finish: two at once could email the same person twice' },
       );
     }
     let lost = false;

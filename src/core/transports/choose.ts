@@ -32,11 +32,9 @@ export function chooseTransport(
   if (flags.sendCmd !== undefined)
     return { kind: 'command', commandLine: flags.sendCmd, from: '--send-cmd' };
   if (settings.smtpUrl !== undefined && settings.sendCmd !== undefined) {
-    throw new UserError(
-      'both SMTP_URL and SEND_CMD are set',
-      1,
-      'unset one of them, or choose with --smtp URL or --send-cmd CMD',
-    );
+    throw new UserError('both SMTP_URL and SEND_CMD are set', {
+      hint: 'unset one of them, or choose with --smtp URL or --send-cmd CMD',
+    });
   }
   if (settings.smtpUrl !== undefined)
     return { kind: 'smtp', url: settings.smtpUrl, from: 'SMTP_URL' };

@@ -54,14 +54,14 @@ export function parseCommandLine(commandLine: string): string[] {
     words = splitShellWords(commandLine);
   } catch (error) {
     const reason = error instanceof ShellWordsError ? error.message : String(error);
-    throw new UserError(
-      `the send command "${commandLine}" cannot be read: ${reason}`,
-      1,
-      'fix --send-cmd or SEND_CMD',
-    );
+    throw new UserError(`the send command "${commandLine}" cannot be read: ${reason}`, {
+      hint: 'fix --send-cmd or SEND_CMD',
+    });
   }
   if (words.length === 0)
-    throw new UserError('the send command is empty', 1, 'set --send-cmd or SEND_CMD, e.g. msmtp');
+    throw new UserError('the send command is empty', {
+      hint: 'set --send-cmd or SEND_CMD, e.g. msmtp',
+    });
   return words;
 }
 
@@ -84,8 +84,9 @@ export function createCommandTransport(options: CommandTransportOptions): Transp
         return Promise.reject(
           new UserError(
             `the send command "${program}" was not found${program.includes('/') ? '' : ' on PATH'}`,
-            1,
-            'install it (e.g. apt-get install msmtp), or pass --send-cmd / SEND_CMD, or use --smtp URL',
+            {
+              hint: 'install it (e.g. apt-get install msmtp), or pass --send-cmd / SEND_CMD, or use --smtp URL',
+            },
           ),
         );
       }

@@ -51,7 +51,9 @@ const PARAMS = ['requireTLS', 'ignoreTLS', 'tls.rejectUnauthorized', 'name', ...
 function bool(name: string, value: string): boolean {
   if (value === 'true' || value === '1') return true;
   if (value === 'false' || value === '0') return false;
-  throw new UserError(`the SMTP URL's ${name} must be true or false (got "${value}")`, 1, HINT);
+  throw new UserError(`the SMTP URL's ${name} must be true or false (got "${value}")`, {
+    hint: HINT,
+  });
 }
 
 function millis(name: string, value: string): number {
@@ -59,8 +61,7 @@ function millis(name: string, value: string): number {
   if (/^\d+$/.test(value) && ms >= 1 && ms <= 3_600_000) return ms;
   throw new UserError(
     `the SMTP URL's ${name} must be a number of milliseconds from 1 to 3600000 (got "${value}")`,
-    1,
-    HINT,
+    { hint: HINT },
   );
 }
 
@@ -82,23 +83,20 @@ export function parseSmtpUrl(text: string): SmtpAddress {
   try {
     url = new URL(text);
   } catch {
-    throw new UserError('the SMTP URL is not a valid URL', 1, HINT);
+    throw new UserError('the SMTP URL is not a valid URL', { hint: HINT });
   }
   if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
     throw new UserError(
       `the SMTP URL must start with smtp:// or smtps:// (got ${url.protocol}//)`,
-      1,
-      HINT,
+      { hint: HINT },
     );
   }
-  if (url.hostname === '') throw new UserError('the SMTP URL names no host', 1, HINT);
+  if (url.hostname === '') throw new UserError('the SMTP URL names no host', { hint: HINT });
   for (const key of url.searchParams.keys()) {
     if (!PARAMS.includes(key)) {
-      throw new UserError(
-        `the SMTP URL has an unknown parameter "${key}"`,
-        1,
-        `known: ${PARAMS.join(', ')}`,
-      );
+      throw new UserError(`the SMTP URL has an unknown parameter "${key}"`, {
+        hint: `known: ${PARAMS.join(', ')}`,
+      });
     }
   }
   const q = url.searchParams;

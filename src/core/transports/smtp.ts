@@ -57,22 +57,21 @@ function noStartTls(where: string, address: SmtpAddress): UserError {
   if (address.requireTLS) {
     return new UserError(
       `the SMTP server at ${where} does not offer STARTTLS, which the SMTP URL requires (requireTLS=true)`,
-      1,
-      hint,
+      { hint: hint },
     );
   }
   return new UserError(
     `the SMTP server at ${where} does not offer STARTTLS: the password would cross the network in clear`,
-    1,
-    `${hint} (?ignoreTLS=true sends it in clear anyway: only on a network you trust)`,
+    { hint: `${hint} (?ignoreTLS=true sends it in clear anyway: only on a network you trust)` },
   );
 }
 
 function tlsError(where: string, message: string): UserError {
   return new UserError(
     `cannot connect to the SMTP server at ${where}: TLS failed (${tlsReason(message)})`,
-    1,
-    'smtps:// needs a TLS port (465); for a test relay with a self-signed certificate add ?tls.rejectUnauthorized=false',
+    {
+      hint: 'smtps:// needs a TLS port (465); for a test relay with a self-signed certificate add ?tls.rejectUnauthorized=false',
+    },
   );
 }
 
@@ -84,16 +83,14 @@ export function verifyError(error: unknown, address: SmtpAddress): UserError {
   if (e.code === 'EAUTH') {
     return new UserError(
       `the SMTP server at ${where} refused the login of "${address.user ?? ''}": ${e.response ?? message}`,
-      1,
-      'check the user and password in the SMTP URL',
+      { hint: 'check the user and password in the SMTP URL' },
     );
   }
   if (e.code === 'ETLS' && e.command === 'STARTTLS') return noStartTls(where, address);
   if (e.response !== undefined && e.responseCode !== undefined && e.responseCode < 500) {
     return new UserError(
       `the SMTP server at ${where} is not accepting mail right now: ${e.response}`,
-      1,
-      'a temporary refusal, and nothing was sent: run the same command again later',
+      { hint: 'a temporary refusal, and nothing was sent: run the same command again later' },
     );
   }
   let reason = message;
@@ -103,11 +100,9 @@ export function verifyError(error: unknown, address: SmtpAddress): UserError {
     reason = `no greeting within ${address.timeouts.greetingTimeout / 1000} s`;
   else if (e.code === 'ETIMEDOUT' || /timeout|timed out/i.test(message)) reason = 'timed out';
   else if (/certificate|SSL|TLS/i.test(message)) return tlsError(where, message);
-  return new UserError(
-    `cannot connect to the SMTP server at ${where}: ${reason}`,
-    1,
-    'check that the relay is up and that --smtp / SMTP_URL is right',
-  );
+  return new UserError(`cannot connect to the SMTP server at ${where}: ${reason}`, {
+    hint: 'check that the relay is up and that --smtp / SMTP_URL is right',
+  });
 }
 
 /**

@@ -24,7 +24,7 @@ function origin(choice: TransportChoice): string {
 async function verifyWithin(verify: () => Promise<void>, ms: number): Promise<void> {
   const timer = new AbortController();
   const timeout = delay(ms, undefined, { signal: timer.signal }).then(() => {
-    throw new UserError(`no answer within ${ms / 1000}s`, 1, 'check the host and port');
+    throw new UserError(`no answer within ${ms / 1000}s`, { hint: 'check the host and port' });
   });
   try {
     await Promise.race([verify(), timeout]);
