@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { getJson } from './http.js';
 import { envName, httpUrl, wholeNumber } from './schemas.js';
-import { fail, pass, readToken, unknown, type GateDeps, type GateOutcome } from './types.js';
+import { fail, pass, readToken, unknown, type GateDeps, type GateOutcome } from './outcome.js';
 
 /** `gates.high_issues` in the monitor config. */
 export const highIssuesConfig = z

@@ -1,5 +1,5 @@
 import { redactUrls } from '../db/url.js';
-import { GateUnknown, type GateDeps } from './types.js';
+import { GateUnknown, type GateDeps } from './outcome.js';
 
 /** Bodies larger than this are not read: a gate needs a small JSON document or page. */
 const MAX_BODY_BYTES = 5 * 1024 * 1024;

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import { z } from 'zod';
 import { getJson } from './http.js';
 import { readThresholds, summaryTimestamp } from './k6-summary.js';
-import { GateUnknown, fail, pass, unknown, type GateDeps, type GateOutcome } from './types.js';
+import { GateUnknown, fail, pass, unknown, type GateDeps, type GateOutcome } from './outcome.js';
 
 /** `gates.k6_nightly` in the monitor config. */
 export const k6NightlyConfig = z

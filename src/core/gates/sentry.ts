@@ -9,7 +9,7 @@ import {
   unknown,
   type GateDeps,
   type GateOutcome,
-} from './types.js';
+} from './outcome.js';
 
 /** `gates.sentry` in the monitor config. */
 export const sentryConfig = z

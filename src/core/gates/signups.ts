@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { redactUrls } from '../db/url.js';
 import { UserError, errorMessage, errnoCode } from '../errors.js';
 import { wholeNumber } from './schemas.js';
-import { GateUnknown, fail, pass, type GateDeps, type GateOutcome } from './types.js';
+import { GateUnknown, fail, pass, type GateDeps, type GateOutcome } from './outcome.js';
 
 /** `gates.signups` in the monitor config. */
 export const signupsConfig = z.object({ min: wholeNumber }).strict();

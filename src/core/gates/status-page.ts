@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { getJson } from './http.js';
 import { httpUrl } from './schemas.js';
-import { fail, pass, unknown, type GateDeps, type GateOutcome } from './types.js';
+import { fail, pass, unknown, type GateDeps, type GateOutcome } from './outcome.js';
 
 /** `gates.status_page` in the monitor config. */
 export const statusPageConfig = z.object({ url: httpUrl }).strict();

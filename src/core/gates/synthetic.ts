@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { discard, readText, send } from './http.js';
 import { httpUrl } from './schemas.js';
-import { GateUnknown, fail, pass, type GateDeps, type GateOutcome } from './types.js';
+import { GateUnknown, fail, pass, type GateDeps, type GateOutcome } from './outcome.js';
 
 const step = z
   .object({

@@ -1,75 +1,11 @@
-/** The six launch gates, in the order they are always shown. */
-export const GATE_NAMES = [
-  'signups',
-  'sentry',
-  'status_page',
-  'synthetic',
-  'k6_nightly',
-  'high_issues',
-] as const;
+import type { GateName } from './registry.js';
+import type { GateOutcome } from './outcome.js';
 
-export type GateName = (typeof GATE_NAMES)[number];
-
-/** ✅ pass, 🔴 fail, ⚪ unknown (could not check; `detail` says why). */
-export type GateState = 'pass' | 'fail' | 'unknown';
+export { GATE_NAMES, type GateName } from './registry.js';
+export * from './outcome.js';
 
 /** What one check of one gate found. Every gate returns this shape. */
-export interface GateResult {
+export interface GateResult extends GateOutcome {
   gate: GateName;
-  state: GateState;
-  /** One line for the operator; for ⚪ always the reason (`timeout after 10s`, `HTTP 401`…). */
-  detail: string;
-  /** The measured value the verdict rests on (a count, an indicator, an age), or null. */
-  observed: number | string | null;
   durationMs: number;
-}
-
-/** A gate check's own answer; the runner adds the gate's name and the duration. */
-export type GateOutcome = Pick<GateResult, 'state' | 'detail' | 'observed'>;
-
-/** What every gate check may use. */
-export interface GateDeps {
-  /** Aborted when the gate's timeout expires or the monitor is stopped. */
-  signal: AbortSignal;
-  /** The environment, only to read the variables a config names (`tokenEnv`). */
-  env: Readonly<Record<string, string | undefined>>;
-  clock: () => Date;
-  /** Where a long check is (`step 2 "login"`), so a timeout can say where it struck. */
-  progress?: (where: string) => void;
-}
-
-/**
- * Thrown inside a check to end it ⚪ with a reason the operator can act on. Keeps the
- * happy path of each gate straight: the runner turns it into an outcome.
- */
-export class GateUnknown extends Error {
-  constructor(reason: string) {
-    super(reason);
-    this.name = 'GateUnknown';
-  }
-}
-
-export const pass = (detail: string, observed: GateOutcome['observed']): GateOutcome => ({
-  state: 'pass',
-  detail,
-  observed,
-});
-
-export const fail = (detail: string, observed: GateOutcome['observed']): GateOutcome => ({
-  state: 'fail',
-  detail,
-  observed,
-});
-
-export const unknown = (reason: string): GateOutcome => ({
-  state: 'unknown',
-  detail: reason,
-  observed: null,
-});
-
-/** Reads the secret named by `tokenEnv`, or ends the gate ⚪ `NAME not set`. */
-export function readToken(deps: Pick<GateDeps, 'env'>, name: string): string {
-  const value = deps.env[name]?.trim();
-  if (!value) throw new GateUnknown(`${name} not set`);
-  return value;
 }

@@ -2,13 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { UserError, errnoCode } from '../errors.js';
-import { highIssuesConfig } from '../gates/high-issues.js';
-import { k6NightlyConfig } from '../gates/k6-nightly.js';
-import { sentryConfig } from '../gates/sentry.js';
-import { signupsConfig } from '../gates/signups.js';
-import { statusPageConfig } from '../gates/status-page.js';
-import { syntheticConfig } from '../gates/synthetic.js';
-import { GATE_NAMES } from '../gates/types.js';
+import { GATE_NAMES, gatesConfig, tokenEnvNames } from '../gates/registry.js';
 import { formatProblems } from './config-problems.js';
 
 /** The config file `--config` names (default `./beta-invites.monitor.json`). */
@@ -23,24 +17,14 @@ export const monitorConfig = z
       .positive({ error: 'expected a number of seconds > 0' })
       .max(300, { error: 'expected at most 300 seconds' })
       .default(10),
-    gates: z
-      .object({
-        signups: signupsConfig.optional(),
-        sentry: sentryConfig.optional(),
-        status_page: statusPageConfig.optional(),
-        synthetic: syntheticConfig.optional(),
-        k6_nightly: k6NightlyConfig.optional(),
-        high_issues: highIssuesConfig.optional(),
-      })
-      .strict(),
+    gates: gatesConfig,
   })
   .strict();
 export type MonitorConfig = z.infer<typeof monitorConfig>;
 
 /** The environment variables the config names as secrets (the gates' `tokenEnv`). */
 export function tokenNames(config: MonitorConfig): string[] {
-  const names = [config.gates.sentry?.tokenEnv, config.gates.high_issues?.tokenEnv];
-  return names.filter((name): name is string => name !== undefined);
+  return tokenEnvNames(config.gates);
 }
 
 /** How a message names the file: relative to where the operator stands when inside it. */

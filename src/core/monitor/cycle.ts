@@ -1,9 +1,4 @@
-import { checkHighIssues } from '../gates/high-issues.js';
-import { checkK6Nightly } from '../gates/k6-nightly.js';
-import { checkSentry } from '../gates/sentry.js';
-import { checkSignups } from '../gates/signups.js';
-import { checkStatusPage } from '../gates/status-page.js';
-import { checkSynthetic } from '../gates/synthetic.js';
+import { configuredCheck, usesDatabase } from '../gates/registry.js';
 import { unknown, type GateDeps, type GateName, type GateResult } from '../gates/types.js';
 import { childController } from './abort.js';
 import type { MonitorConfig } from './config.js';
@@ -24,25 +19,8 @@ function jobFor(
   config: MonitorConfig,
   database: DatabaseSource,
 ): GateJob | undefined {
-  const g = config.gates;
-  const job = (check: GateJob['check']): GateJob => ({ gate, check });
-  switch (gate) {
-    case 'signups':
-      return (
-        g.signups &&
-        job((deps) => checkSignups(g.signups!, { ...deps, database: () => database.sql() }))
-      );
-    case 'sentry':
-      return g.sentry && job((deps) => checkSentry(g.sentry!, deps));
-    case 'status_page':
-      return g.status_page && job((deps) => checkStatusPage(g.status_page!, deps));
-    case 'synthetic':
-      return g.synthetic && job((deps) => checkSynthetic(g.synthetic!, deps));
-    case 'k6_nightly':
-      return g.k6_nightly && job((deps) => checkK6Nightly(g.k6_nightly!, deps));
-    case 'high_issues':
-      return g.high_issues && job((deps) => checkHighIssues(g.high_issues!, deps));
-  }
+  const check = configuredCheck(gate, config.gates);
+  return check && { gate, check: (deps) => check({ ...deps, database: () => database.sql() }) };
 }
 
 /**
@@ -55,12 +33,12 @@ export async function checkGates(
   deps: CycleDeps,
 ): Promise<MonitorReport> {
   const jobs = gates.map((gate) => jobFor(gate, config, deps.database));
-  const usesDatabase = jobs.some((job) => job?.gate === 'signups');
+  const needsDatabase = jobs.some((job) => job !== undefined && usesDatabase(job.gate));
   // Per cycle, so that whatever hangs off it is dropped with it (see childController).
   const cycle = childController(deps.signal);
   const checkedAt = deps.clock();
   try {
-    if (usesDatabase) await deps.database.prepare(cycle.signal);
+    if (needsDatabase) await deps.database.prepare(cycle.signal);
     const ran = await runGates(
       jobs.filter((job): job is GateJob => job !== undefined),
       {
@@ -80,7 +58,7 @@ export async function checkGates(
       gates: results,
     };
   } finally {
-    if (usesDatabase) await deps.database.release();
+    if (needsDatabase) await deps.database.release();
     cycle.done();
   }
 }

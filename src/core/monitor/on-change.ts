@@ -14,9 +14,49 @@ function tail(max: number): { push(chunk: Buffer): void; text(): string } {
   };
 }
 
+/** Read by the tool (or by libpq) as a password: never handed to a hook. */
+const REMOVED = new Set(['PGPASSWORD']);
+/** Connection URLs the tool reads: the hook keeps where they point, not how to log in. */
+const MASKED = new Set(['DATABASE_URL', 'SMTP_URL']);
+
+/**
+ * The URL with its password, and any query parameter naming one (`?password=`), replaced
+ * by `***`; undefined when it does not parse as `scheme://host…`, since then no one can
+ * tell where the password is (`u:pw@db` parses, as a path). Parsed rather than matched,
+ * so an unencoded `@` in a password cannot leave part of it behind.
+ */
+export function maskPassword(text: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return undefined;
+  }
+  if (url.host === '') return undefined;
+  if (url.password) url.password = '***';
+  for (const key of new Set(url.searchParams.keys())) {
+    if (/pass/i.test(key)) url.searchParams.set(key, '***');
+  }
+  return url.toString();
+}
+
+/** The environment without the secrets the tool itself reads (see REMOVED, MASKED). */
+export function withoutSecrets(
+  env: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || REMOVED.has(name)) continue;
+    const shown = MASKED.has(name) ? maskPassword(value) : value;
+    if (shown !== undefined) kept[name] = shown;
+  }
+  return kept;
+}
+
 /**
  * Runs the `--on-change` command (already split into words; no shell) with `extra`
- * added to the environment. Resolves with undefined when it exited 0, else with why it
+ * added to the environment, less `PGPASSWORD` and with the passwords in `DATABASE_URL`
+ * and `SMTP_URL` masked (the caller leaves out the gates' tokens: only it knows them). Resolves with undefined when it exited 0, else with why it
  * did not (not found, exit code and its last line of stderr, killed after the timeout).
  * Never rejects.
  */
@@ -32,7 +72,7 @@ export function runHook(
   return new Promise((resolve) => {
     const stderr = tail(500);
     const child = spawn(command, args, {
-      env: { ...env, ...extra },
+      env: { ...withoutSecrets(env), ...extra },
       stdio: ['ignore', 'ignore', 'pipe'],
       signal,
       timeout: timeoutMs,

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runHook } from '../../../src/core/monitor/on-change.js';
+import { maskPassword, runHook, withoutSecrets } from '../../../src/core/monitor/on-change.js';
 
 let dir: string;
 beforeAll(() => {
@@ -33,6 +33,52 @@ describe('runHook', () => {
       keep: 'kept',
       arg: '$HOME; echo pwned',
     });
+  });
+
+  it('hands the hook no password: PGPASSWORD removed, DATABASE_URL and SMTP_URL masked', async () => {
+    const out = path.join(dir, 'secrets.json');
+    const problem = await runHook(
+      [
+        node,
+        '-e',
+        `require('fs').writeFileSync(process.argv[1], JSON.stringify(process.env))`,
+        out,
+      ],
+      {
+        PATH: process.env.PATH,
+        PGPASSWORD: 's3cret',
+        DATABASE_URL: 'postgres://beta:s3cret@db.internal:5432/launch',
+        SMTP_URL: 'smtps://beta:s3cret@smtp.example.com:465',
+        KEEP: 'kept',
+      },
+      { VERDICT: 'GO' },
+      never,
+    );
+    expect(problem).toBeUndefined();
+    const seen = JSON.parse(fs.readFileSync(out, 'utf8')) as Record<string, string>;
+    expect(JSON.stringify(seen)).not.toContain('s3cret');
+    expect(seen).not.toHaveProperty('PGPASSWORD');
+    expect(seen).toMatchObject({
+      DATABASE_URL: 'postgres://beta:***@db.internal:5432/launch',
+      SMTP_URL: 'smtps://beta:***@smtp.example.com:465',
+      KEEP: 'kept',
+      VERDICT: 'GO',
+    });
+  });
+
+  it('masks a password wherever a URL carries it, and drops a URL it cannot read', () => {
+    expect(maskPassword('postgres://u:pa@s3cret@db:5432/launch')).toBe(
+      'postgres://u:***@db:5432/launch',
+    );
+    expect(maskPassword('postgres://u@db/launch?password=s3cret&sslmode=require')).toBe(
+      'postgres://u@db/launch?password=***&sslmode=require',
+    );
+    expect(maskPassword('smtp://127.0.0.1:2525')).toBe('smtp://127.0.0.1:2525');
+    expect(maskPassword('not a url s3cret')).toBeUndefined();
+    expect(maskPassword('postgres:/u:s3cret@db')).toBeUndefined();
+    expect(
+      withoutSecrets({ DATABASE_URL: 'u:s3cret@db', SMTP_URL: undefined, OTHER_URL: 'x://u:p@h' }),
+    ).toEqual({ OTHER_URL: 'x://u:p@h' });
   });
 
   it('says why it failed: exit code with the last line of stderr, not found, killed after the timeout', async () => {
