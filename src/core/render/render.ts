@@ -3,6 +3,7 @@ import type { Sql } from 'postgres';
 import type { CohortHeader } from '../cohort/header.js';
 import { readCohortRows, type CohortRow } from '../cohort/rows.js';
 import type { Context } from '../context.js';
+import { releaseOutDir } from '../outdir/lock.js';
 import type { ManifestEntry } from '../outdir/manifest.js';
 import { composeInvitation, type ComposeSettings } from './compose.js';
 import { inviteBatch, type InviteOptions, type InviteOutcome } from './invites.js';
@@ -73,6 +74,15 @@ export async function renderCohort(
   plan: RenderPlan,
   ctx: Pick<Context, 'signal'>,
 ): Promise<RenderStats> {
+  try {
+    return await renderAll(plan, ctx);
+  } finally {
+    // Taken by prepareOutDir; held until the manifest and failed.csv are in place.
+    releaseOutDir(plan.out);
+  }
+}
+
+async function renderAll(plan: RenderPlan, ctx: Pick<Context, 'signal'>): Promise<RenderStats> {
   const previous = previousManifest(plan.out);
   const width = Math.max(5, String(plan.total + previous.size).length);
   let nextSeq = nextFreeSeq(previous);

@@ -7,6 +7,7 @@ import { UserError, errorMessage, toError } from '../errors.js';
 import { defaultMigrationsDir } from '../migrations/files.js';
 import { assertMigrated } from '../migrations/migrate.js';
 import { OUTDIR } from '../outdir/files.js';
+import { assertOutDirFree } from '../outdir/lock.js';
 import {
   describeTransport,
   locateCommand,
@@ -53,6 +54,8 @@ type SendContext = Pick<Context, 'db' | 'clock' | 'signal' | 'settings' | 'cwd'>
 export async function sendInvites(options: SendOptions, ctx: SendContext): Promise<SendReport> {
   const started = performance.now();
   const label = describeTransport(options.transport);
+  // A render still writing the folder would change the manifest under this run.
+  assertOutDirFree(options.dir, 'send');
   const entries = loadManifest(options.dir);
   const db = await ctx.db();
   await assertMigrated(db.sql, defaultMigrationsDir, db.label);
