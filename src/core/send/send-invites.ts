@@ -9,6 +9,7 @@ import { assertMigrated } from '../migrations/migrate.js';
 import { OUTDIR } from '../outdir/files.js';
 import { assertOutDirFree } from '../outdir/lock.js';
 import {
+  checkTransport,
   describeTransport,
   locateCommand,
   openTransport,
@@ -62,7 +63,14 @@ export async function sendInvites(options: SendOptions, ctx: SendContext): Promi
   const plan = (sql: Sql) =>
     planSend({ ...options, entries, sql, where: db.label, now: ctx.clock(), signal: ctx.signal });
   if (!options.confirm) {
-    const report = baseReport(options, await plan(db.sql), label);
+    const planned = await plan(db.sql);
+    // The dry run stands for the real one: it fails where the real one would, unsent.
+    if (planned.items.length > 0)
+      await checkTransport(options.transport, {
+        searchPath: ctx.settings.searchPath,
+        cwd: ctx.cwd,
+      });
+    const report = baseReport(options, planned, label);
     if (options.transport.kind === 'command') {
       report.commandPath =
         locateCommand(options.transport, ctx.settings.searchPath, ctx.cwd) ?? null;
