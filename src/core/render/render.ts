@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Sql } from 'postgres';
 import type { CohortHeader } from '../cohort/header.js';
 import { readCohortRows, type CohortRow } from '../cohort/rows.js';
+import { isFailedCsvRerun } from '../cohort/validate.js';
 import type { Context } from '../context.js';
 import { releaseOutDir } from '../outdir/lock.js';
 import type { ManifestEntry } from '../outdir/manifest.js';
@@ -103,8 +104,11 @@ async function renderAll(plan: RenderPlan, ctx: Pick<Context, 'signal'>): Promis
     const source = batches(plan.file, plan.batchSize, header);
     let current = await source.next();
     let pending = current.done ? undefined : invite(current.value);
+    const subset = isFailedCsvRerun(plan.file, header.value?.columns ?? []);
     while (!current.done && pending) {
       const batch = current.value;
+      // The reason of an earlier failure is not a template variable.
+      if (subset) for (const row of batch) delete row.extras.error;
       const outcomes = await pending;
       current = ctx.signal.aborted ? { done: true, value: undefined } : await source.next();
       pending = current.done ? undefined : invite(current.value);
