@@ -24,6 +24,7 @@ import {
   type DispatchResult,
 } from './dispatch.js';
 import { DurableLog } from './durable-log.js';
+import { assertSendDatabase, sendDatabaseLine } from './embedded-guard.js';
 import { backfillSentAt, createSentAtWriter, type SentAtWriter } from './invites-db.js';
 import type { FailedLine, SentLine } from './ledger.js';
 import { loadManifest, planSend, type SendPlan } from './plan.js';
@@ -39,6 +40,8 @@ export interface SendOptions {
   /** False: a dry run that sends nothing and writes nothing. */
   confirm: boolean;
   acceptEdits: boolean;
+  /** `--embedded`: may record to the embedded database (also `BETA_INVITES_EMBEDDED=1`). */
+  embedded?: boolean;
   transport: TransportChoice;
   dispatch: DispatchOptions;
   /** Called once sending starts, with the number of messages to send. */
@@ -59,6 +62,8 @@ export async function sendInvites(options: SendOptions, ctx: SendContext): Promi
   assertOutDirFree(options.dir, 'send');
   const entries = loadManifest(options.dir);
   const db = await ctx.db();
+  const embeddedPermitted = options.embedded === true || ctx.settings.embeddedAllowed;
+  if (options.confirm) assertSendDatabase(db, embeddedPermitted);
   await assertMigrated(db.sql, defaultMigrationsDir, db.label);
   const plan = (sql: Sql) =>
     planSend({ ...options, entries, sql, where: db.label, now: ctx.clock(), signal: ctx.signal });
@@ -71,6 +76,7 @@ export async function sendInvites(options: SendOptions, ctx: SendContext): Promi
         cwd: ctx.cwd,
       });
     const report = baseReport(options, planned, label);
+    report.database = sendDatabaseLine(db, embeddedPermitted);
     if (options.transport.kind === 'command') {
       report.commandPath =
         locateCommand(options.transport, ctx.settings.searchPath, ctx.cwd) ?? null;
