@@ -140,9 +140,17 @@ export function lockOutDir(dir: string, now: Date): void {
         fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY,
         0o644,
       );
-      fs.writeSync(fd, JSON.stringify(mine) + '\n');
-      fs.closeSync(fd);
-      holdUntilReleased(dir, file, JSON.stringify(mine) + '\n');
+      const text = JSON.stringify(mine) + '\n';
+      try {
+        fs.writeSync(fd, text);
+      } catch (error) {
+        // An empty lock would hold the folder for the grace period: take it back.
+        fs.rmSync(file, { force: true });
+        throw error;
+      } finally {
+        fs.closeSync(fd);
+      }
+      holdUntilReleased(dir, file, text);
       return;
     } catch (error) {
       if (errnoCode(error) !== 'EEXIST') throw error;

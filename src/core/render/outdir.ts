@@ -88,7 +88,12 @@ export function prepareOutDir(dir: string, clock: () => Date = () => new Date())
   } catch (error) {
     throw outDirError(dir, errnoCode(error) ?? 'error');
   }
-  lockOutDir(dir, clock());
+  try {
+    lockOutDir(dir, clock());
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw outDirError(dir, errnoCode(error) ?? 'error');
+  }
   try {
     removeStaleTemps(dir);
     const probe = path.join(dir, tempName('write-test'));
