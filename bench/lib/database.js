@@ -90,7 +90,8 @@ async function embeddedSource(work) {
     fs.cpSync(path.join(from, 'db'), path.join(home, 'db'), { recursive: true });
     return {
       home,
-      env: { BETA_INVITES_HOME: home },
+      // The bench's sends are rehearsals: permitted on the embedded database.
+      env: { BETA_INVITES_HOME: home, BETA_INVITES_EMBEDDED: '1' },
       drop: async () => fs.rmSync(home, { recursive: true, force: true }),
     };
   };

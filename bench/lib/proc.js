@@ -41,6 +41,7 @@ function preload() {
 const STRIPPED = [
   'DATABASE_URL',
   'BETA_INVITES_HOME',
+  'BETA_INVITES_EMBEDDED',
   'TEST_DATABASE_URL',
   'NODE_OPTIONS',
   'FORCE',
@@ -53,6 +54,8 @@ const STRIPPED = [
 function childEnv(extra) {
   const env = { ...process.env, NO_COLOR: '1' };
   for (const name of STRIPPED) delete env[name];
+  // libpq variables would point the binary at a server, as they do psql.
+  for (const name of Object.keys(env)) if (/^PG[A-Z]/.test(name)) delete env[name];
   return { ...env, ...extra };
 }
 

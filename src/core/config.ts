@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { libpqUrl } from './db/url.js';
 
 /**
  * The environment the tool reads outside of command options (each option names its own
@@ -6,8 +7,16 @@ import path from 'node:path';
  * nothing else looks at `process.env`.
  */
 export interface Settings {
-  /** `DATABASE_URL`: a PostgreSQL server; unset means the embedded database. */
+  /**
+   * The PostgreSQL server: `DATABASE_URL`, else the one the libpq variables name (`PGHOST`,
+   * `PGDATABASE`…, as `psql` reads them; the password stays in `PGPASSWORD`). Undefined
+   * means the embedded database.
+   */
   databaseUrl: string | undefined;
+  /** What named the server (`DATABASE_URL`, or the libpq variables set), for messages. */
+  databaseFrom: string[];
+  /** `BETA_INVITES_EMBEDDED=1`: a confirmed `send` may record to the embedded database. */
+  embeddedAllowed: boolean;
   /** `BETA_INVITES_HOME`, default `./.beta-invites`: where the embedded database lives. */
   home: string;
   /** `DEBUG=1`: print stacks of unexpected errors. */
@@ -30,8 +39,12 @@ function nonEmpty(value: string | undefined): string | undefined {
 }
 
 export function readSettings(env: Record<string, string | undefined>, cwd: string): Settings {
+  const databaseUrl = nonEmpty(env.DATABASE_URL);
+  const libpq = databaseUrl ? undefined : libpqUrl(env);
   return {
-    databaseUrl: nonEmpty(env.DATABASE_URL),
+    databaseUrl: databaseUrl ?? libpq?.url,
+    databaseFrom: databaseUrl ? ['DATABASE_URL'] : (libpq?.from ?? []),
+    embeddedAllowed: flag(env.BETA_INVITES_EMBEDDED),
     home: path.resolve(cwd, nonEmpty(env.BETA_INVITES_HOME) ?? '.beta-invites'),
     debug: envSwitch(env.DEBUG),
     noColor: env.NO_COLOR !== undefined,

@@ -16,7 +16,7 @@ export function cleanEnv(
   const env: Record<string, string | undefined> = { ...process.env };
   for (const key of Object.keys(env)) {
     if (
-      /^(DATABASE_URL|BETA_INVITES_HOME|FORCE|SEND|LOOP|DEBUG|INVITE_|SMTP_URL|SEND_CMD|CHECK_INTERVAL|TEST_DATABASE_URL)/.test(
+      /^(DATABASE_URL|BETA_INVITES_HOME|BETA_INVITES_EMBEDDED|PG[A-Z]|FORCE|SEND|LOOP|DEBUG|INVITE_|SMTP_URL|SEND_CMD|CHECK_INTERVAL|TEST_DATABASE_URL)/.test(
         key,
       )
     ) {

@@ -111,7 +111,8 @@ function createEmbedded(home: string): Promise<TestDatabase> {
   };
   return Promise.resolve({
     kind: 'embedded',
-    env: { BETA_INVITES_HOME: home },
+    // A test's `send --confirm` is a rehearsal: permitted on the embedded database.
+    env: { BETA_INVITES_HOME: home, BETA_INVITES_EMBEDDED: '1' },
     home,
     sql,
     release,

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { OUTDIR } from '../outdir/files.js';
 import { MAX_COHORT_LENGTH, checkRow, type RowState } from './row-checks.js';
 import { CsvSyntaxError, EncodingError, readCsvBatches, type CsvRow } from './read-csv.js';
 import { parseHeader, type CohortHeader } from './header.js';
@@ -120,6 +123,20 @@ async function readRows(file: string, log: IssueLog, state: RowState): Promise<P
   return pass;
 }
 
+/**
+ * A `failed.csv` that render wrote, given back to render to rerun the recipients that
+ * failed: named so, inside a render folder (a manifest beside it), its header the
+ * input's columns plus a last `error`. A subset is small by design, so the cohort-shape
+ * gates do not apply to it, and its `error` column is not for the templates.
+ */
+export function isFailedCsvRerun(file: string, columns: string[]): boolean {
+  return (
+    path.basename(file) === OUTDIR.failed &&
+    columns.at(-1) === 'error' &&
+    fs.existsSync(path.join(path.dirname(file), OUTDIR.manifest))
+  );
+}
+
 function finish(
   file: string,
   options: ValidateOptions,
@@ -133,9 +150,14 @@ function finish(
   const creators = [...state.distribution.entries()]
     .filter(([label]) => label.toLowerCase().startsWith('creator'))
     .reduce((sum, [, n]) => sum + n, 0);
-  const { rows, columns, complete } = pass;
+  const { rows, complete } = pass;
+  const subset = complete && isFailedCsvRerun(file, pass.columns);
+  const columns = subset ? pass.columns.slice(0, -1) : pass.columns;
   const stats = { rows, columns, labels: state.distribution.size, creators, distribution };
-  const checks = buildChecks(log, { ...stats, complete }, options);
+  const checks = buildChecks(log, { ...stats, complete }, options).filter(
+    // The shape gates (min-total, min-creators, min-labels) carry a threshold.
+    (check) => !subset || check.threshold === undefined,
+  );
   const hard = checks.some((c) => c.status === 'fail');
   const soft = checks.some((c) => c.status === 'warn');
   const sorted = [...log.kept].sort((a, b) => a.line - b.line);

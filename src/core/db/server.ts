@@ -24,10 +24,28 @@ export function connectionError(error: unknown, address: ServerAddress): UserErr
   });
 }
 
+/**
+ * The URL and options for postgres.js. A socket directory in `?host=` (libpq's URL form,
+ * and what PGHOST=/dir becomes) is an option: postgres.js would send it to the server as
+ * a setting.
+ */
+function clientTarget(url: string): { url: string; host?: string } {
+  const parsed = new URL(url);
+  const host = parsed.searchParams.get('host');
+  if (!host) return { url };
+  parsed.searchParams.delete('host');
+  return { url: parsed.toString(), host };
+}
+
 /** Opens a client on a PostgreSQL server and checks it answers. */
 export async function openServer(url: string, max: number): Promise<Database> {
   const address = parseDatabaseUrl(url);
-  const sql = postgres(url, { ...clientOptions, max });
+  const target = clientTarget(url);
+  const sql = postgres(target.url, {
+    ...clientOptions,
+    ...(target.host ? { host: target.host } : {}),
+    max,
+  });
   try {
     await sql`select 1`;
   } catch (error) {

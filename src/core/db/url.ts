@@ -8,8 +8,61 @@ export interface ServerAddress {
   user: string;
 }
 
+/**
+ * The libpq variables that, as for `psql`, name a server: any of them set means the tool
+ * uses a server, never the embedded database.
+ */
+export const LIBPQ_VARIABLES = [
+  'PGHOST',
+  'PGHOSTADDR',
+  'PGPORT',
+  'PGDATABASE',
+  'PGUSER',
+  'PGPASSWORD',
+  'PGSSLMODE',
+  'PGSERVICE',
+] as const;
+
+/** Stands for a server named by `PGSERVICE`, which the tool cannot resolve. */
+const SERVICE_MARK = 'pgservice:';
+
+/**
+ * The server the libpq variables name, as a URL without the password (postgres.js reads
+ * `PGPASSWORD` itself when the URL has none), or undefined when none is set. A socket
+ * directory (`PGHOST=/var/run/postgresql`) goes in `?host=`, as in libpq's URLs.
+ */
+export function libpqUrl(
+  env: Readonly<Record<string, string | undefined>>,
+): { url: string; from: string[] } | undefined {
+  const from = LIBPQ_VARIABLES.filter((name) => (env[name] ?? '').trim() !== '');
+  if (from.length === 0) return undefined;
+  const get = (name: string) => env[name]?.trim() || undefined;
+  const service = get('PGSERVICE');
+  if (service) return { url: SERVICE_MARK + service, from };
+  const host = get('PGHOST') ?? get('PGHOSTADDR');
+  const socketDir = host?.startsWith('/') ? host : undefined;
+  const user = get('PGUSER');
+  const port = get('PGPORT');
+  let url = `postgres://${user ? encodeURIComponent(user) + '@' : ''}`;
+  url += `${socketDir || !host ? 'localhost' : host}${port ? ':' + port : ''}`;
+  url += `/${encodeURIComponent(get('PGDATABASE') ?? '')}`;
+  const query = new URLSearchParams();
+  if (socketDir) query.set('host', socketDir);
+  const sslmode = get('PGSSLMODE');
+  if (sslmode) query.set('sslmode', sslmode);
+  return { url: query.size > 0 ? `${url}?${query.toString()}` : url, from };
+}
+
 /** Parses a `postgres://` URL, or says clearly why it is not one (without echoing it). */
 export function parseDatabaseUrl(url: string): ServerAddress {
+  if (url.startsWith(SERVICE_MARK)) {
+    throw new UserError(
+      `PGSERVICE=${url.slice(SERVICE_MARK.length)} is set, but beta-invites does not read pg_service.conf`,
+      {
+        hint: "set DATABASE_URL (or PGHOST, PGPORT, PGDATABASE, PGUSER) to that service's server",
+      },
+    );
+  }
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -28,7 +81,8 @@ export function parseDatabaseUrl(url: string): ServerAddress {
   const user = decodeURIComponent(parsed.username);
   const hostParam = parsed.searchParams.get('host');
   return {
-    host: parsed.hostname || hostParam || 'localhost',
+    // `?host=` (a socket directory, in libpq's URLs) wins over the authority.
+    host: hostParam || parsed.hostname || 'localhost',
     port: parsed.port ? Number(parsed.port) : 5432,
     database: database || user || 'postgres',
     user,

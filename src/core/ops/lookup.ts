@@ -1,4 +1,5 @@
 import type { Sql, TransactionSql } from 'postgres';
+import { EXPIRY_CAP } from '../expiry.js';
 import type { Target } from './target.js';
 
 /**
@@ -17,7 +18,10 @@ export interface InviteRecord {
   state: InviteState;
   createdAt: Date;
   sentAt: Date | null;
+  /** Capped at EXPIRY_CAP (9999-12-31), the latest a date here holds. */
   expiresAt: Date;
+  /** The database's own expiry as text when it lies past the cap (`infinity` too); else null. */
+  expiresAtText: string | null;
   usedAt: Date | null;
   revokedAt: Date | null;
   revokeReason: string | null;
@@ -57,6 +61,7 @@ interface Row {
   created_at: Date;
   sent_at: Date | null;
   expires_at: Date;
+  expires_at_text: string | null;
   used_at: Date | null;
   revoked_at: Date | null;
   revoke_reason: string | null;
@@ -75,6 +80,7 @@ export function toRecord(row: Row): InviteRecord {
     createdAt: row.created_at,
     sentAt: row.sent_at,
     expiresAt: row.expires_at,
+    expiresAtText: row.expires_at_text,
     usedAt: row.used_at,
     revokedAt: row.revoked_at,
     revokeReason: row.revoke_reason,
@@ -94,7 +100,10 @@ export async function findInvites(
 ): Promise<InviteRecord[]> {
   const rows = await sql<Row[]>`
     select b.id::text, b.code, b.email, b.cohort, ${stateSql(sql, options.asOf)} as state,
-           b.created_at, b.sent_at, b.expires_at, b.used_at, b.revoked_at, b.revoke_reason,
+           b.created_at, b.sent_at, least(b.expires_at, ${EXPIRY_CAP}::timestamptz) as expires_at,
+           case when b.expires_at > ${EXPIRY_CAP}::timestamptz then b.expires_at::text end
+             as expires_at_text,
+           b.used_at, b.revoked_at, b.revoke_reason,
            b.anonymized_at, b.sent_by::text, u.email as sent_by_email
     from public.beta_invites b
     left join public.users u on u.id = b.sent_by

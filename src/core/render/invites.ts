@@ -1,6 +1,7 @@
 import type { Sql, TransactionSql } from 'postgres';
 import { isConnectionError } from '../db/connection-loss.js';
 import { UserError, errorMessage } from '../errors.js';
+import { EXPIRY_CAP } from '../expiry.js';
 import { generateCode } from './codes.js';
 
 /** Namespace of the per-recipient advisory locks (the second key is hashtext(lower(email))). */
@@ -69,7 +70,8 @@ export async function resolveSentBy(sql: Sql, value: string | undefined): Promis
 async function inviteOne(tx: TransactionSql, r: Recipient, o: InviteOptions): Promise<InviteRow> {
   await tx`select pg_advisory_xact_lock(${RECIPIENT_LOCK_NAMESPACE}, hashtext(lower(${r.email})))`;
   const [existing] = await tx<Row[]>`
-    select id::text, code, expires_at, created_at, false as created from public.beta_invites
+    select id::text, code, least(expires_at, ${EXPIRY_CAP}::timestamptz) as expires_at,
+           created_at, false as created from public.beta_invites
     where lower(email) = lower(${r.email}) and cohort = ${r.cohort}
       and used_at is null and expires_at > now()
     order by created_at desc limit 1`;
@@ -160,7 +162,8 @@ async function inviteSetBased(
       order by i.ord
       returning id, code, expires_at, created_at
     )
-    select e.ord, e.id::text, e.code, e.expires_at, e.created_at, false as created from existing e
+    select e.ord, e.id::text, e.code, least(e.expires_at, ${EXPIRY_CAP}::timestamptz) as expires_at,
+           e.created_at, false as created from existing e
     union all
     select i.ord, n.id::text, n.code, n.expires_at, n.created_at, true from inserted n
     join input i on i.code = n.code`;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { UserError, errnoCode } from '../errors.js';
 import { csvLine, neutralizeFormula } from '../csv-write.js';
 import { OUTDIR, readJsonLines, writeFileAtomic } from '../outdir/files.js';
+import { assertOutDirFree, lockOutDir } from '../outdir/lock.js';
 import { manifestEntry, type ManifestEntry } from '../outdir/manifest.js';
 
 function outDirError(dir: string, code: string): UserError {
@@ -19,10 +20,16 @@ function outDirError(dir: string, code: string): UserError {
 }
 
 /**
- * Fails fast, before the database is touched, when the folder could not be written:
- * the nearest existing ancestor must be a writable folder. Creates nothing.
+ * Fails fast, before the database is touched, when the folder could not be written
+ * (the nearest existing ancestor must be a writable folder) or another render is writing
+ * into it. Creates nothing.
  */
 export function checkOutDir(dir: string): void {
+  findWritableAncestor(dir);
+  if (fs.existsSync(dir)) assertOutDirFree(dir, 'render');
+}
+
+function findWritableAncestor(dir: string): void {
   for (let at = dir; ; at = path.dirname(at)) {
     let stat: fs.Stats;
     try {
@@ -69,10 +76,25 @@ function removeStaleTemps(dir: string): void {
   }
 }
 
-/** Creates the output folder (or reuses it, minus a killed run's temp files) and proves it is writable. */
-export function prepareOutDir(dir: string): void {
+/**
+ * Creates the output folder (or reuses it, minus a killed run's temp files), takes its
+ * lock for the whole render (released by `renderCohort`, or at exit) and proves it is
+ * writable. Two renders into one folder would each write a manifest without the other's
+ * recipients: the second is refused here, before anything is written.
+ */
+export function prepareOutDir(dir: string, clock: () => Date = () => new Date()): void {
   try {
     fs.mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw outDirError(dir, errnoCode(error) ?? 'error');
+  }
+  try {
+    lockOutDir(dir, clock());
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw outDirError(dir, errnoCode(error) ?? 'error');
+  }
+  try {
     removeStaleTemps(dir);
     const probe = path.join(dir, tempName('write-test'));
     fs.writeFileSync(probe, '');

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import type { Sql } from 'postgres';
 import type { CohortHeader } from '../cohort/header.js';
 import { readCohortRows, type CohortRow } from '../cohort/rows.js';
+import { isFailedCsvRerun } from '../cohort/validate.js';
 import type { Context } from '../context.js';
+import { releaseOutDir } from '../outdir/lock.js';
 import type { ManifestEntry } from '../outdir/manifest.js';
 import { composeInvitation, type ComposeSettings } from './compose.js';
 import { inviteBatch, type InviteOptions, type InviteOutcome } from './invites.js';
@@ -73,6 +75,15 @@ export async function renderCohort(
   plan: RenderPlan,
   ctx: Pick<Context, 'signal'>,
 ): Promise<RenderStats> {
+  try {
+    return await renderAll(plan, ctx);
+  } finally {
+    // Taken by prepareOutDir; held until the manifest and failed.csv are in place.
+    releaseOutDir(plan.out);
+  }
+}
+
+async function renderAll(plan: RenderPlan, ctx: Pick<Context, 'signal'>): Promise<RenderStats> {
   const previous = previousManifest(plan.out);
   const width = Math.max(5, String(plan.total + previous.size).length);
   let nextSeq = nextFreeSeq(previous);
@@ -93,8 +104,11 @@ export async function renderCohort(
     const source = batches(plan.file, plan.batchSize, header);
     let current = await source.next();
     let pending = current.done ? undefined : invite(current.value);
+    const subset = isFailedCsvRerun(plan.file, header.value?.columns ?? []);
     while (!current.done && pending) {
       const batch = current.value;
+      // The reason of an earlier failure is not a template variable.
+      if (subset) for (const row of batch) delete row.extras.error;
       const outcomes = await pending;
       current = ctx.signal.aborted ? { done: true, value: undefined } : await source.next();
       pending = current.done ? undefined : invite(current.value);

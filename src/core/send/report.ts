@@ -8,6 +8,8 @@ export interface SendReport {
   dir: string;
   /** The transport, password masked. */
   transport: string;
+  /** Dry run: the database a real run would record to (loud when it is the embedded one). */
+  database?: string;
   /** Dry run with a command: where it would run from; null when it is not found. */
   commandPath?: string | null;
   total: number;

@@ -7,7 +7,9 @@ import { UserError, errorMessage, toError } from '../errors.js';
 import { defaultMigrationsDir } from '../migrations/files.js';
 import { assertMigrated } from '../migrations/migrate.js';
 import { OUTDIR } from '../outdir/files.js';
+import { assertOutDirFree } from '../outdir/lock.js';
 import {
+  checkTransport,
   describeTransport,
   locateCommand,
   openTransport,
@@ -22,6 +24,7 @@ import {
   type DispatchResult,
 } from './dispatch.js';
 import { DurableLog } from './durable-log.js';
+import { assertSendDatabase, sendDatabaseLine } from './embedded-guard.js';
 import { backfillSentAt, createSentAtWriter, type SentAtWriter } from './invites-db.js';
 import type { FailedLine, SentLine } from './ledger.js';
 import { loadManifest, planSend, type SendPlan } from './plan.js';
@@ -37,6 +40,8 @@ export interface SendOptions {
   /** False: a dry run that sends nothing and writes nothing. */
   confirm: boolean;
   acceptEdits: boolean;
+  /** `--embedded`: may record to the embedded database (also `BETA_INVITES_EMBEDDED=1`). */
+  embedded?: boolean;
   transport: TransportChoice;
   dispatch: DispatchOptions;
   /** Called once sending starts, with the number of messages to send. */
@@ -53,13 +58,25 @@ type SendContext = Pick<Context, 'db' | 'clock' | 'signal' | 'settings' | 'cwd'>
 export async function sendInvites(options: SendOptions, ctx: SendContext): Promise<SendReport> {
   const started = performance.now();
   const label = describeTransport(options.transport);
+  // A render still writing the folder would change the manifest under this run.
+  assertOutDirFree(options.dir, 'send');
   const entries = loadManifest(options.dir);
   const db = await ctx.db();
+  const embeddedPermitted = options.embedded === true || ctx.settings.embeddedAllowed;
+  if (options.confirm) assertSendDatabase(db, embeddedPermitted);
   await assertMigrated(db.sql, defaultMigrationsDir, db.label);
   const plan = (sql: Sql) =>
     planSend({ ...options, entries, sql, where: db.label, now: ctx.clock(), signal: ctx.signal });
   if (!options.confirm) {
-    const report = baseReport(options, await plan(db.sql), label);
+    const planned = await plan(db.sql);
+    // The dry run stands for the real one: it fails where the real one would, unsent.
+    if (planned.items.length > 0)
+      await checkTransport(options.transport, {
+        searchPath: ctx.settings.searchPath,
+        cwd: ctx.cwd,
+      });
+    const report = baseReport(options, planned, label);
+    report.database = sendDatabaseLine(db, embeddedPermitted);
     if (options.transport.kind === 'command') {
       report.commandPath =
         locateCommand(options.transport, ctx.settings.searchPath, ctx.cwd) ?? null;

@@ -95,3 +95,19 @@ export function openTransport(choice: TransportChoice, options: OpenTransportOpt
     cwd: options.cwd,
   });
 }
+
+/**
+ * What a real run checks of its transport before it sends anything (the relay answers
+ * and accepts the login; the command is installed), for a dry run to say the same.
+ */
+export async function checkTransport(
+  choice: TransportChoice,
+  options: Omit<OpenTransportOptions, 'concurrency'>,
+): Promise<void> {
+  const transport = openTransport(choice, { ...options, concurrency: 1 });
+  try {
+    await transport.verify();
+  } finally {
+    await transport.close();
+  }
+}

@@ -2,6 +2,7 @@ import type { Database } from '../../db/database.js';
 import { defaultMigrationsDir } from '../../migrations/files.js';
 import { readMigrationState } from '../../migrations/migrate.js';
 import { usersTableExists } from '../../migrations/runner.js';
+import { EMBEDDED_WAYS_OUT } from '../../send/embedded-guard.js';
 import { attempt, failureDetail, item, type PreflightItem } from './items.js';
 
 function list(names: string[]): string {
@@ -44,11 +45,41 @@ async function usersItem(db: Database): Promise<PreflightItem> {
 }
 
 /**
- * Database reachable, migrations applied, `public.users` present. Opening never migrates
+ * The database `send --confirm` would record to: 🔴 on the embedded one unless permitted
+ * (`--embedded` / `BETA_INVITES_EMBEDDED=1`), since no signup page knows its codes.
+ */
+export function sendDatabaseItem(
+  db: Pick<Database, 'kind' | 'label'>,
+  permitted: boolean,
+): PreflightItem {
+  if (db.kind !== 'embedded')
+    return item('send-database', 'send database', 'pass', `the server ${db.label}`);
+  if (permitted) {
+    return item(
+      'send-database',
+      'send database',
+      'pass',
+      `the embedded database at ${db.label}, permitted: a rehearsal, no signup page knows its codes`,
+    );
+  }
+  return item(
+    'send-database',
+    'send database',
+    'fail',
+    `the embedded database at ${db.label}: send --confirm would refuse — ${EMBEDDED_WAYS_OUT}`,
+  );
+}
+
+/**
+ * Database reachable, migrations applied, `public.users` present; with `embeddedPermitted`
+ * given, also whether `send` may record to it (`sendDatabaseItem`). Opening never migrates
  * a server (only the embedded database migrates itself, by design); when the database
  * cannot be opened the two other lines say they could not be checked.
  */
-export async function checkDatabase(open: () => Promise<Database>): Promise<PreflightItem[]> {
+export async function checkDatabase(
+  open: () => Promise<Database>,
+  options: { embeddedPermitted?: boolean } = {},
+): Promise<PreflightItem[]> {
   let db: Database;
   try {
     db = await open();
@@ -76,5 +107,8 @@ export async function checkDatabase(open: () => Promise<Database>): Promise<Pref
       item('users', 'users table', 'unknown', 'not checked: the database does not answer'),
     ];
   }
-  return [reachable, await migrationsItem(db), await usersItem(db)];
+  const items = [reachable, await migrationsItem(db), await usersItem(db)];
+  if (options.embeddedPermitted !== undefined)
+    items.push(sendDatabaseItem(db, options.embeddedPermitted));
+  return items;
 }
