@@ -15,8 +15,6 @@ export interface Settings {
   databaseUrl: string | undefined;
   /** What named the server (`DATABASE_URL`, or the libpq variables set), for messages. */
   databaseFrom: string[];
-  /** `BETA_INVITES_EMBEDDED=1`: a confirmed `send` may record to the embedded database. */
-  embeddedAllowed: boolean;
   /** `BETA_INVITES_HOME`, default `./.beta-invites`: where the embedded database lives. */
   home: string;
   /** `DEBUG=1`: print stacks of unexpected errors. */
@@ -44,7 +42,6 @@ export function readSettings(env: Record<string, string | undefined>, cwd: strin
   return {
     databaseUrl: databaseUrl ?? libpq?.url,
     databaseFrom: databaseUrl ? ['DATABASE_URL'] : (libpq?.from ?? []),
-    embeddedAllowed: flag(env.BETA_INVITES_EMBEDDED),
     home: path.resolve(cwd, nonEmpty(env.BETA_INVITES_HOME) ?? '.beta-invites'),
     debug: envSwitch(env.DEBUG),
     noColor: env.NO_COLOR !== undefined,

@@ -2,7 +2,7 @@ import { ExitCode } from '../../core/errors.js';
 import { DEFAULT_CONFIG } from '../../core/monitor/config.js';
 import { arg, defineCommand, flag, loadHandler, option, type OptionsOf } from '../shared/define.js';
 import { DATABASE_ENV } from '../shared/help.js';
-import { cohortChecks, force, json, sender, transport } from '../shared/option-groups.js';
+import { cohortChecks, embedded, force, json, sender, transport } from '../shared/option-groups.js';
 import { text } from '../shared/value-types.js';
 
 const args = { file: arg('cohort.csv', 'the cohort file to check (as validate-cohort)') };
@@ -19,6 +19,7 @@ const options = {
   ...cohortChecks,
   checkUsers: flag('also look for cohort emails already in public.users'),
   ...force,
+  ...embedded,
   ...json,
 };
 

@@ -51,7 +51,7 @@ export default defineRunner<PreflightOptions, PreflightResult>({
       if (error instanceof UsageError) throw error; // two flags at once: a usage error
     }
     const checkedAt = ctx.clock();
-    const items = await checkDatabase(() => ctx.db());
+    const items = await checkDatabase(() => ctx.db(), { embeddedPermitted: options.embedded });
     const [cohort, extras] = await cohortCheck(options, ctx);
     items.push(cohort);
     const templateDir = options.template

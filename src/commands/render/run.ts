@@ -80,7 +80,7 @@ async function run(
   const out = path.resolve(ctx.cwd, options.out ?? `out-${ctx.clock().toISOString().slice(0, 10)}`);
   checkOutDir(out);
   const db = options.dryRun ? undefined : await openInvites(options, ctx, expiresInMs);
-  prepareOutDir(out);
+  prepareOutDir(out, ctx.clock);
   const progress = progressBar(ctx.out, report.stats.rows, 'render');
   try {
     const stats = await renderCohort(

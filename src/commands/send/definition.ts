@@ -1,7 +1,7 @@
 import { ExitCode } from '../../core/errors.js';
 import { arg, defineCommand, flag, loadHandler, option, type OptionsOf } from '../shared/define.js';
 import { DATABASE_ENV } from '../shared/help.js';
-import { json, transport } from '../shared/option-groups.js';
+import { embedded, json, transport } from '../shared/option-groups.js';
 import { rate, wholeNumber } from '../shared/value-types.js';
 
 const args = { dir: arg('dir', 'the folder beta-invites render wrote') };
@@ -33,6 +33,7 @@ const options = {
     default: '10',
   }),
   acceptEdits: flag('send files changed since render as they are now'),
+  ...embedded,
   ...json,
 };
 

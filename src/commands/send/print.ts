@@ -43,6 +43,7 @@ function printDryRun(report: SendReport, flags: SendFlags, ctx: Ctx): void {
     `  ${pad('folder', 13)}${flags.dir} (${num(report.total)} invitation(s) in manifest.jsonl)`,
   );
   out.line(`  ${pad('transport', 13)}${transportLine(report)}`);
+  if (report.database) out.line(`  ${pad('database', 13)}${report.database}`);
   out.line(`  ${pad('sent before', 13)}${sentBefore(report, '')}`);
   const skip = skipped(report);
   if (skip) out.line(`  ${pad('skipped', 13)}${skip}`);

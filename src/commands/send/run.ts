@@ -30,6 +30,7 @@ export default defineRunner<SendOptions, SendResult>({
           dir: path.resolve(ctx.cwd, options.dir),
           confirm: options.confirm,
           acceptEdits: options.acceptEdits,
+          embedded: options.embedded,
           transport,
           dispatch: {
             concurrency: options.concurrency,

@@ -76,6 +76,16 @@ export const sender = {
   }),
 };
 
+/** `--embedded` / `BETA_INVITES_EMBEDDED=1`: a real send may record to the embedded database. */
+export const embedded = {
+  embedded: flag(
+    'permit a real send from the embedded database: a rehearsal whose codes no signup page knows',
+    {
+      env: 'BETA_INVITES_EMBEDDED',
+    },
+  ),
+};
+
 /** How messages leave: an SMTP relay or a sendmail-compatible command (send, preflight). */
 export const transport = {
   smtp: option({

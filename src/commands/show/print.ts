@@ -17,7 +17,12 @@ function dates(i: InviteRecord): Line[] {
     ['email', i.email],
     ['created', `${when(i.createdAt, '')} ${by}`],
     ['sent', when(i.sentAt, 'not sent (no sent_at)')],
-    ['expires', when(i.expiresAt, '')],
+    [
+      'expires',
+      i.expiresAtText
+        ? `never in practice (${i.expiresAtText} in the database)`
+        : when(i.expiresAt, ''),
+    ],
     ['redeemed', when(i.usedAt, 'not redeemed')],
   ];
   if (i.revokedAt !== null) {

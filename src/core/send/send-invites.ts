@@ -62,7 +62,7 @@ export async function sendInvites(options: SendOptions, ctx: SendContext): Promi
   assertOutDirFree(options.dir, 'send');
   const entries = loadManifest(options.dir);
   const db = await ctx.db();
-  const embeddedPermitted = options.embedded === true || ctx.settings.embeddedAllowed;
+  const embeddedPermitted = options.embedded === true;
   if (options.confirm) assertSendDatabase(db, embeddedPermitted);
   await assertMigrated(db.sql, defaultMigrationsDir, db.label);
   const plan = (sql: Sql) =>

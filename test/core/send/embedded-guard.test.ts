@@ -78,12 +78,6 @@ describe('send on the embedded database', () => {
       ]
     `);
   });
-
-  it('reads BETA_INVITES_EMBEDDED as a flag', () => {
-    expect(readSettings({ BETA_INVITES_EMBEDDED: '1' }, '/srv').embeddedAllowed).toBe(true);
-    expect(readSettings({ BETA_INVITES_EMBEDDED: '0' }, '/srv').embeddedAllowed).toBe(false);
-    expect(readSettings({}, '/srv').embeddedAllowed).toBe(false);
-  });
 });
 
 describe('libpq variables name a server, as for psql', () => {
