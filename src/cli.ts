@@ -86,6 +86,18 @@ export function buildProgram(run: Runner): Command {
     );
 
   program
+    .command('review')
+    .description('write a review page of a render folder (DIR/review/index.html); approve it')
+    .argument('<dir>', 'the folder beta-invites render wrote')
+    .option('--open', 'open the page with xdg-open (open on macOS)')
+    .option('--approve', 'record that the folder was reviewed (DIR/approved.json); needs --by')
+    .option('--by <name>', 'who approves')
+    .option('--json', 'print one JSON document')
+    .action((dir: string, opts: Record<string, unknown>) =>
+      run(() => import('./commands/review.js'), { dir, ...opts }),
+    );
+
+  program
     .command('send')
     .description(
       'send the reviewed .eml files of a render folder, exactly once (dry run without --confirm)',

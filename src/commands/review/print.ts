@@ -1,0 +1,58 @@
+import path from 'node:path';
+import type { Context } from '../../core/context.js';
+import { colors, num } from '../style.js';
+import type { ReviewFlags, ReviewOutcome } from './run.js';
+
+type Built = Extract<ReviewOutcome, { kind: 'built' }>;
+
+/** The one line about approval, with the next command to run. */
+function approvalLine(outcome: Built, shown: string): string {
+  const { approval } = outcome;
+  if (approval.state === 'approved') {
+    return `approval: approved by ${approval.by ?? '?'} at ${approval.at ?? '?'}`;
+  }
+  const next = `after reading it: beta-invites review ${shown} --approve --by NAME`;
+  if (approval.state === 'changed') {
+    return `approval: manifest.jsonl changed since ${approval.by ?? '?'} approved it; ${next}`;
+  }
+  return `approval: none yet; ${next}`;
+}
+
+function printBuilt(outcome: Built, flags: ReviewFlags, ctx: Pick<Context, 'out' | 'settings'>) {
+  const { out } = ctx;
+  const c = colors(ctx);
+  const { summary, variants, samples, index, preview } = outcome.review;
+  const page = path.join(flags.dir, 'review', 'index.html');
+  out.line(c.bold(`Review page: ${page}`));
+  out.line(
+    `  ${num(summary.total)} invitation(s), ${summary.cohorts.length} cohort(s), ` +
+      `${variants.length} variant(s), ${samples.length} sample(s)`,
+  );
+  if (preview)
+    out.line(c.yellow('  rendered with --dry-run: PREVIEW codes, send refuses this folder'));
+  if (summary.warnings.length === 0) out.line(c.green('  no warnings'));
+  else out.line(c.yellow(`  ${summary.warnings.length} warning(s):`));
+  for (const w of summary.warnings) out.line(`    - ${w.message}`);
+  out.line(`  ${approvalLine(outcome, flags.dir)}`);
+  const opened = outcome.opened;
+  if (opened && 'with' in opened) out.line(`  opening it with ${opened.with}`);
+  if (opened && 'problem' in opened) out.error(`beta-invites: ${opened.problem}`);
+  if (!opened) out.line(`  open it in a browser: ${index}`);
+}
+
+/** Prints what `review` did (text, or one JSON document with --json). */
+export function printReview(
+  outcome: ReviewOutcome,
+  flags: ReviewFlags,
+  ctx: Pick<Context, 'out' | 'settings'>,
+): void {
+  if (flags.json) return ctx.out.json(outcome);
+  if (outcome.kind === 'built') return printBuilt(outcome, flags, ctx);
+  const { approval } = outcome;
+  ctx.out.line(
+    `Approved ${flags.dir} by ${approval.by} at ${approval.at} (manifest.jsonl sha256 ${approval.manifestSha256.slice(0, 12)}…)`,
+  );
+  ctx.out.line(
+    `  send checks it with --require-approval: beta-invites send ${flags.dir} --require-approval`,
+  );
+}
