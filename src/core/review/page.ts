@@ -37,16 +37,22 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 18px; margin: 8px 0 12p
 .card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 12px 16px; flex: 1 1 320px; min-width: 0; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
+th { white-space: nowrap; overflow-wrap: normal; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 ul.warnings li { color: var(--warn); margin: 4px 0; }
 .bad { color: var(--bad); font-weight: 600; } .ok { color: var(--ok); }
 code, pre { font: 13px/1.45 ui-monospace, Menlo, Consolas, monospace; }
 .sample { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 12px 16px; margin: 0 0 24px; }
 .views { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
-.view { min-width: 0; max-width: 100%; }
+.view { min-width: 0; max-width: 100%; overflow-x: auto; }
 .view p { margin: 0 0 4px; font-size: 13px; color: var(--muted); }
-iframe { border: 1px solid var(--line); background: #fff; max-width: 100%; display: block; }
-pre.text { white-space: pre-wrap; overflow-wrap: anywhere; background: #fbfbfa; border: 1px solid var(--line); padding: 12px; margin: 0; width: calc(78ch + 26px); max-width: 100%; }
+iframe { border: 1px solid var(--line); background: #fff; display: block; }
+pre.text { white-space: pre-wrap; overflow-wrap: anywhere; background: #fbfbfa; border: 1px solid var(--line); padding: 12px; margin: 0; font-size: 12px; width: calc(78ch + 26px); max-width: 100%; }
+@media (max-width: 600px) {
+  header, section, nav { padding-left: 12px; padding-right: 12px; }
+  table.headers th, table.headers td { display: block; border: 0; padding: 2px 0; }
+  table.headers td { border-bottom: 1px solid var(--line); padding-bottom: 6px; }
+}
 nav { padding: 8px 24px 0; } nav a { margin-right: 16px; }
 input[type=search] { font: inherit; padding: 6px 10px; width: 100%; max-width: 480px; border: 1px solid #b9c2c7; border-radius: 4px; }
 `;
