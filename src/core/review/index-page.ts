@@ -38,6 +38,11 @@ export interface IndexPage {
   rows: RecipientRow[];
 }
 
+/** "2027-01-03 15:29 UTC": an instant of the manifest, as a reviewer reads it. */
+function utcMinute(iso: string): string {
+  return iso === '' ? '' : `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
 function tallyRows(tallies: Tally[]): string {
   return tallies
     .map((t) => `<tr><td>${h(t.value)}</td><td class="n">${t.count}</td></tr>`)
@@ -78,7 +83,7 @@ function summarySection(page: IndexPage): string {
     .slice(0, 5)
     .map((t) => `${h(t.value)} <span class="muted">×${t.count}</span>`)
     .join('<br>')}</td></tr>
-<tr><th>Expiry</th><td>${h(s.expiry.first)}${s.expiry.last !== s.expiry.first ? ` – ${h(s.expiry.last)}` : ''}</td></tr>
+<tr><th>Expiry</th><td>${h(utcMinute(s.expiry.first))}${s.expiry.last !== s.expiry.first ? ` – ${h(utcMinute(s.expiry.last))}` : ''}</td></tr>
 </tbody></table></div>
 </div>
 <h3 id="warnings">Warnings (${s.warnings.length})</h3>${warnings}

@@ -15,19 +15,22 @@ export interface ParsedEml {
   text: string;
 }
 
-/** Headers shown with each sample; the rest (MIME structure) says nothing to a reviewer. */
-const SHOWN = new Set([
+/**
+ * Headers shown with each sample, in this order (what a reader sees first, then the
+ * identifiers); the rest (MIME structure) says nothing to a reviewer.
+ */
+const SHOWN = [
   'from',
+  'reply-to',
   'to',
   'cc',
   'bcc',
-  'reply-to',
   'subject',
   'date',
   'message-id',
   'x-beta-invite-id',
   'x-beta-invite-preview',
-]);
+];
 
 function addressText(value: AddressObject | AddressObject[] | undefined): string {
   if (!value) return '';
@@ -66,9 +69,10 @@ export async function parseEml(bytes: Buffer): Promise<ParsedEml> {
     skipImageLinks: true,
   });
   const headers: [string, string][] = [];
-  for (const line of mail.headerLines) {
+  const lines = [...mail.headerLines].sort((a, b) => SHOWN.indexOf(a.key) - SHOWN.indexOf(b.key));
+  for (const line of lines) {
     const value = mail.headers.get(line.key);
-    if (SHOWN.has(line.key) && value !== undefined) {
+    if (SHOWN.includes(line.key) && value !== undefined) {
       headers.push([line.line.slice(0, line.line.indexOf(':')), headerText(line.key, value)]);
     }
   }
