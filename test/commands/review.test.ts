@@ -53,6 +53,11 @@ describe('beta-invites review', { timeout: 120_000 }, () => {
       "exit 64
       beta-invites: --approve needs --by NAME: who approves this folder"
     `);
+    const alone = await runCli(['review', out.dir, '--by', 'Alice']);
+    expect(said(alone, out.dir)).toMatchInlineSnapshot(`
+      "exit 64
+      beta-invites: --by goes with --approve"
+    `);
     expect(listing(out.dir)).toEqual(before);
   });
 
