@@ -83,7 +83,7 @@ describe('beta-invites review', { timeout: 120_000 }, () => {
         3 invitation(s), 1 cohort(s), 1 variant(s), 1 sample(s)
         rendered with --dry-run: PREVIEW codes, send refuses this folder
         no warnings
-        approval: none yet; after reading it: beta-invites review DIR --approve --by NAME
+        approval: not approved yet; after reading the page: beta-invites review DIR --approve --by NAME
         open it in a browser: DIR/review/index.html"
     `);
     const approved = await runCli(['review', name, '--approve', '--by', 'Alice Martin'], { cwd });

@@ -1,22 +1,10 @@
 import path from 'node:path';
 import type { Context } from '../../core/context.js';
+import { describeApproval } from '../../core/review/approval.js';
 import { colors, num } from '../style.js';
 import type { ReviewFlags, ReviewOutcome } from './run.js';
 
 type Built = Extract<ReviewOutcome, { kind: 'built' }>;
-
-/** The one line about approval, with the next command to run. */
-function approvalLine(outcome: Built, shown: string): string {
-  const { approval } = outcome;
-  if (approval.state === 'approved') {
-    return `approval: approved by ${approval.by ?? '?'} at ${approval.at ?? '?'}`;
-  }
-  const next = `after reading it: beta-invites review ${shown} --approve --by NAME`;
-  if (approval.state === 'changed') {
-    return `approval: manifest.jsonl changed since ${approval.by ?? '?'} approved it; ${next}`;
-  }
-  return `approval: none yet; ${next}`;
-}
 
 function printBuilt(outcome: Built, flags: ReviewFlags, ctx: Pick<Context, 'out' | 'settings'>) {
   const { out } = ctx;
@@ -33,7 +21,11 @@ function printBuilt(outcome: Built, flags: ReviewFlags, ctx: Pick<Context, 'out'
   if (summary.warnings.length === 0) out.line(c.green('  no warnings'));
   else out.line(c.yellow(`  ${summary.warnings.length} warning(s):`));
   for (const w of summary.warnings) out.line(`    - ${w.message}`);
-  out.line(`  ${approvalLine(outcome, flags.dir)}`);
+  const approval =
+    outcome.approval.state === 'unapproved'
+      ? `not approved yet; after reading the page: beta-invites review ${flags.dir} --approve --by NAME`
+      : describeApproval(outcome.approval, flags.dir);
+  out.line(`  approval: ${approval}`);
   const opened = outcome.opened;
   if (opened && 'with' in opened) out.line(`  opening it with ${opened.with}`);
   if (opened && 'problem' in opened) out.error(`beta-invites: ${opened.problem}`);

@@ -115,3 +115,17 @@ export function recordApproval(dir: string, by: string, now: Date): ApprovalReco
   writeFileAtomic(path.join(dir, APPROVAL_FILE), JSON.stringify(record, null, 2) + '\n');
   return record;
 }
+
+/**
+ * The approval state in one line, with the next command when there is one: for review's
+ * output and send's dry run, so both say it the same way.
+ */
+export function describeApproval(approval: ApprovalState, dir: string): string {
+  const by = approval.by ?? '?';
+  const at = approval.at ?? '?';
+  if (approval.state === 'approved') return `approved by ${by} at ${at}`;
+  if (approval.state === 'changed') {
+    return `manifest.jsonl changed since ${by} approved it at ${at}: review it again with beta-invites review ${dir}`;
+  }
+  return `not approved: beta-invites review ${dir}, then beta-invites review ${dir} --approve --by NAME`;
+}

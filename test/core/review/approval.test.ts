@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   approvalState,
+  describeApproval,
   recordApproval,
   requireApproval,
 } from '../../../src/core/review/approval.js';
@@ -82,6 +83,23 @@ describe('approval', () => {
     expect(message(() => approvalState(dir), dir)).toMatchInlineSnapshot(`
       "1: DIR/approved.json is not an approval record
       review the folder again: beta-invites review DIR, then beta-invites review DIR --approve --by NAME"
+    `);
+  });
+});
+
+describe('describeApproval', () => {
+  it('says each state in one line, with the next command', () => {
+    const at = '2026-05-01T10:00:00.000Z';
+    expect([
+      describeApproval({ state: 'approved', by: 'Alice', at }, 'out'),
+      describeApproval({ state: 'changed', by: 'Alice', at }, 'out'),
+      describeApproval({ state: 'unapproved' }, 'out'),
+    ]).toMatchInlineSnapshot(`
+      [
+        "approved by Alice at 2026-05-01T10:00:00.000Z",
+        "manifest.jsonl changed since Alice approved it at 2026-05-01T10:00:00.000Z: review it again with beta-invites review out",
+        "not approved: beta-invites review out, then beta-invites review out --approve --by NAME",
+      ]
     `);
   });
 });
