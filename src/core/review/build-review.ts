@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ManifestEntry } from '../outdir/manifest.js';
-import { indexPage, type RecipientRow, type Sample } from './index-page.js';
+import { indexPage, type IndexPage, type RecipientRow, type Sample } from './index-page.js';
 import { htmlLinks, textLinks } from './links.js';
 import { maskRecipient, type Parts } from './mask.js';
 import { parseEml } from './parse-eml.js';
 import { recipientPage } from './preview.js';
-import { readFolderManifest } from './read-folder.js';
+import { readFolderManifest, type FolderManifest } from './read-folder.js';
 import { summarize, type RecipientFacts, type Summary } from './summary.js';
 import { analyzeVariants, type Variant } from './variants.js';
 import { REVIEW_DIR, ReviewFolderWriter } from './write-folder.js';
@@ -76,57 +76,75 @@ async function pickSamples(
   );
 }
 
+/** Reads every .eml once, writing its page as it goes. */
+async function reviewAll(dir: string, entries: ManifestEntry[], writer: ReviewFolderWriter) {
+  const facts: RecipientFacts[] = [];
+  const parts: Parts[] = [];
+  for (const [i, entry] of entries.entries()) {
+    const one = await reviewOne(dir, entry, pageName(i), writer);
+    facts.push(one.facts);
+    parts.push(one.parts);
+  }
+  return { facts, parts };
+}
+
+function tableRows(entries: ManifestEntry[], variantOf: string[]): RecipientRow[] {
+  return entries.map((e, i) => ({
+    email: e.email,
+    cohort: e.cohort,
+    code: e.code,
+    file: e.file,
+    variant: variantOf[i] ?? '',
+    page: pageName(i),
+  }));
+}
+
+async function writeReview(
+  dir: string,
+  { entries, sha256 }: FolderManifest,
+  writer: ReviewFolderWriter,
+  clock: () => Date,
+): Promise<ReviewResult> {
+  const { facts, parts } = await reviewAll(dir, entries, writer);
+  const analysis = analyzeVariants(parts);
+  const summary = summarize(facts, analysis);
+  const samples = await pickSamples(dir, entries, analysis.variantOf);
+  const preview = entries.some((e) => e.preview === true);
+  const page: IndexPage = {
+    folder: path.basename(path.resolve(dir)),
+    builtAt: clock().toISOString(),
+    manifestSha256: sha256,
+    preview,
+    summary,
+    variants: analysis.variants,
+    samples,
+    rows: tableRows(entries, analysis.variantOf),
+  };
+  writer.write('index.html', indexPage(page));
+  return {
+    dir,
+    index: path.join(dir, REVIEW_DIR, 'index.html'),
+    manifestSha256: sha256,
+    preview,
+    summary,
+    variants: analysis.variants,
+    samples: samples.map(({ cohort, variant, file }) => ({ cohort, variant, file })),
+  };
+}
+
 /**
  * Builds `DIR/review/`: an index page (summary, warnings, samples, searchable table) and
- * one page per recipient. Everything is checked before anything is written, and the
- * folder is built aside and swapped in, so a failure leaves the previous review as it was.
+ * one page per recipient. The manifest and every file are checked before anything is
+ * written, and the folder is built aside and swapped in, so a failure leaves the
+ * previous review as it was.
  */
 export async function buildReview(dir: string, clock: () => Date): Promise<ReviewResult> {
-  const { entries, sha256 } = readFolderManifest(dir);
-  const writer = new ReviewFolderWriter(dir);
+  const manifest = readFolderManifest(dir);
+  const writer = new ReviewFolderWriter(dir, clock());
   try {
-    const facts: RecipientFacts[] = [];
-    const parts: Parts[] = [];
-    for (const [i, entry] of entries.entries()) {
-      const one = await reviewOne(dir, entry, pageName(i), writer);
-      facts.push(one.facts);
-      parts.push(one.parts);
-    }
-    const analysis = analyzeVariants(parts);
-    const summary = summarize(facts, analysis);
-    const samples = await pickSamples(dir, entries, analysis.variantOf);
-    const rows: RecipientRow[] = entries.map((e, i) => ({
-      email: e.email,
-      cohort: e.cohort,
-      code: e.code,
-      file: e.file,
-      variant: analysis.variantOf[i] ?? '',
-      page: pageName(i),
-    }));
-    const preview = entries.some((e) => e.preview === true);
-    const folder = path.basename(path.resolve(dir));
-    const builtAt = clock().toISOString();
-    const page = {
-      folder,
-      builtAt,
-      manifestSha256: sha256,
-      preview,
-      summary,
-      variants: analysis.variants,
-      samples,
-      rows,
-    };
-    writer.write('index.html', indexPage(page));
+    const result = await writeReview(dir, manifest, writer, clock);
     writer.commit();
-    return {
-      dir,
-      index: path.join(dir, REVIEW_DIR, 'index.html'),
-      manifestSha256: sha256,
-      preview,
-      summary,
-      variants: analysis.variants,
-      samples: samples.map(({ cohort, variant, file }) => ({ cohort, variant, file })),
-    };
+    return result;
   } catch (error) {
     writer.abort();
     throw error;

@@ -65,6 +65,18 @@ describe('buildReview', () => {
     expect(fs.readFileSync(index, 'utf8')).toContain('2026-05-02T10:00:00.000Z');
   });
 
+  it('removes the temp folder of an interrupted review once it is old', async () => {
+    const out = await makeOutdir({ emails: addresses(1, 'old'), preview: true });
+    const abandoned = path.join(out.dir, '.review.0a1b2c3d.tmp');
+    fs.mkdirSync(path.join(abandoned, 'r'), { recursive: true });
+    const recent = path.join(out.dir, '.review.99999999.tmp');
+    fs.mkdirSync(recent);
+    const old = new Date(Date.now() - 3_600_000);
+    fs.utimesSync(abandoned, old, old);
+    await buildReview(out.dir, () => new Date());
+    expect(extras(out.dir)).toEqual(['.review.99999999.tmp', 'review']);
+  });
+
   it('refuses a folder without a manifest', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bi-empty-'));
     await expect(buildReview(dir, clock)).rejects.toThrow(/manifest\.jsonl is missing or empty/);
