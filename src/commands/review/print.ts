@@ -1,12 +1,14 @@
 import path from 'node:path';
 import type { Context } from '../../core/context.js';
 import { describeApproval } from '../../core/review/approval.js';
-import { colors, num } from '../style.js';
-import type { ReviewFlags, ReviewOutcome } from './run.js';
+import type { Printer } from '../shared/define.js';
+import { colors, num } from '../shared/style.js';
+import type { ReviewOptions } from './definition.js';
+import type { ReviewOutcome } from './run.js';
 
 type Built = Extract<ReviewOutcome, { kind: 'built' }>;
 
-function printBuilt(outcome: Built, flags: ReviewFlags, ctx: Pick<Context, 'out' | 'settings'>) {
+function printBuilt(outcome: Built, flags: ReviewOptions, ctx: Pick<Context, 'out' | 'settings'>) {
   const { out } = ctx;
   const c = colors(ctx);
   const { summary, variants, samples, index, preview } = outcome.review;
@@ -32,12 +34,8 @@ function printBuilt(outcome: Built, flags: ReviewFlags, ctx: Pick<Context, 'out'
   if (!opened) out.line(`  open it in a browser: ${index}`);
 }
 
-/** Prints what `review` did (text, or one JSON document with --json). */
-export function printReview(
-  outcome: ReviewOutcome,
-  flags: ReviewFlags,
-  ctx: Pick<Context, 'out' | 'settings'>,
-): void {
+/** What `review` did, as text, or one JSON document with --json. */
+const printReview: Printer<ReviewOptions, ReviewOutcome> = (outcome, flags, ctx) => {
   if (flags.json) return ctx.out.json(outcome);
   if (outcome.kind === 'built') return printBuilt(outcome, flags, ctx);
   const { approval } = outcome;
@@ -47,4 +45,6 @@ export function printReview(
   ctx.out.line(
     `  send checks it with --require-approval: beta-invites send ${flags.dir} --require-approval`,
   );
-}
+};
+
+export default printReview;

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Context } from '../../core/context.js';
-import { UsageError } from '../../core/errors.js';
+import { ExitCode, UsageError } from '../../core/errors.js';
 import {
   approvalState,
   recordApproval,
@@ -10,15 +10,8 @@ import {
 } from '../../core/review/approval.js';
 import { buildReview, type ReviewResult } from '../../core/review/build-review.js';
 import { findExecutable } from '../../core/transports/command.js';
-
-/** The options of `review`, as parsed. */
-export interface ReviewFlags {
-  dir: string;
-  open: boolean;
-  approve: boolean;
-  by?: string | undefined;
-  json: boolean;
-}
+import { defineRunner } from '../shared/define.js';
+import type { ReviewOptions } from './definition.js';
 
 /** The opener --open started, or why none was. */
 export type Opened = { with: string } | { problem: string };
@@ -34,7 +27,7 @@ export type ReviewOutcome =
   | { kind: 'approved'; dir: string; approval: ApprovalRecord };
 
 /** Who approves: one line of readable text. */
-function approver(flags: ReviewFlags): string {
+function approver(flags: ReviewOptions): string {
   const by = flags.by?.trim() ?? '';
   if (!flags.approve) {
     if (flags.by !== undefined) throw new UsageError('--by goes with --approve');
@@ -67,15 +60,22 @@ function openPage(file: string, ctx: Pick<Context, 'settings' | 'cwd'>): Opened 
 
 /** `review DIR`: builds the review page; `--approve --by NAME` records an approval. */
 export async function runReview(
-  flags: ReviewFlags,
+  options: ReviewOptions,
   ctx: Pick<Context, 'clock' | 'cwd' | 'settings'>,
 ): Promise<ReviewOutcome> {
-  const by = approver(flags);
-  const dir = path.resolve(ctx.cwd, flags.dir);
-  if (flags.approve) {
+  const by = approver(options);
+  const dir = path.resolve(ctx.cwd, options.dir);
+  if (options.approve) {
     return { kind: 'approved', dir, approval: recordApproval(dir, by, ctx.clock()) };
   }
   const review = await buildReview(dir, ctx.clock);
-  const opened = flags.open ? openPage(review.index, ctx) : undefined;
+  const opened = options.open ? openPage(review.index, ctx) : undefined;
   return { kind: 'built', review, approval: approvalState(dir), opened };
 }
+
+export default defineRunner<ReviewOptions, ReviewOutcome>({
+  run: runReview,
+  exitCode() {
+    return ExitCode.ok;
+  },
+});
