@@ -61,6 +61,16 @@ describe('beta-invites review', { timeout: 120_000 }, () => {
     expect(listing(out.dir)).toEqual(before);
   });
 
+  it('with --open and no opener on PATH, says so and still writes the page', async () => {
+    const out = await folder('opener', 1);
+    const run = await runCli(['review', out.dir, '--open'], { env: { PATH: '/nonexistent' } });
+    expect(run.exitCode).toBe(0);
+    expect(run.stderr.split(out.dir).join('DIR')).toMatch(
+      /^beta-invites: (xdg-open|open) not found: open DIR\/review\/index.html in a browser$/,
+    );
+    expect(fs.existsSync(path.join(out.dir, 'review', 'index.html'))).toBe(true);
+  });
+
   it('refuses to approve a folder nobody reviewed', async () => {
     const out = await folder('unread');
     const run = await runCli(['review', out.dir, '--approve', '--by', 'Alice']);
