@@ -4,6 +4,7 @@ import monitor from './commands/monitor/definition.js';
 import preflight from './commands/preflight/definition.js';
 import render from './commands/render/definition.js';
 import report from './commands/report/definition.js';
+import review from './commands/review/definition.js';
 import revoke from './commands/revoke/definition.js';
 import send from './commands/send/definition.js';
 import show from './commands/show/definition.js';
@@ -23,6 +24,7 @@ export const COMMANDS: readonly CommandDefinition<OptionSpecs, ArgSpecs>[] = [
   migrate,
   validateCohort,
   render,
+  review,
   send,
   monitor,
   report,
