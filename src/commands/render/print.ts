@@ -43,7 +43,7 @@ const printRender: Printer<RenderOptions, RenderResult> = (result, options, ctx)
       ),
     );
   }
-  out.line(`  review:   the .eml files in ${dir}/ (open one in a mail client)`);
+  out.line(`  review:   beta-invites review ${dir} --open`);
   out.line(`  manifest: ${path.join(dir, OUTDIR.manifest)}`);
   if (!result.dryRun && result.rendered > 0) {
     out.line(`  next:     beta-invites send ${dir}   (a dry run; add --confirm to send)`);

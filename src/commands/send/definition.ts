@@ -34,6 +34,12 @@ const options = {
   }),
   acceptEdits: flag('send files changed since render as they are now'),
   ...embedded,
+  requireApproval: flag(
+    'refuse unless beta-invites review --approve approved the folder as it is now',
+    {
+      env: 'BETA_INVITES_REQUIRE_APPROVAL',
+    },
+  ),
   ...json,
 };
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Context } from '../../core/context.js';
+import { describeApproval } from '../../core/review/approval.js';
 import type { Printer } from '../shared/define.js';
 import { MARK, colors, num, pad } from '../shared/style.js';
 import type { SendOptions } from './definition.js';
@@ -44,6 +45,7 @@ function printDryRun(report: SendReport, flags: SendFlags, ctx: Ctx): void {
   );
   out.line(`  ${pad('transport', 13)}${transportLine(report)}`);
   if (report.database) out.line(`  ${pad('database', 13)}${report.database}`);
+  out.line(`  ${pad('approval', 13)}${describeApproval(report.approval, flags.dir)}`);
   out.line(`  ${pad('sent before', 13)}${sentBefore(report, '')}`);
   const skip = skipped(report);
   if (skip) out.line(`  ${pad('skipped', 13)}${skip}`);

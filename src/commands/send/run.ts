@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ExitCode } from '../../core/errors.js';
+import { approvalState, requireApproval, type ApprovalState } from '../../core/review/approval.js';
 import { sendInvites, type SendReport } from '../../core/send/send-invites.js';
 import { chooseTransport, lanesFor } from '../../core/transports/choose.js';
 import { defineRunner } from '../shared/define.js';
@@ -14,12 +15,18 @@ const RETRY_MAX_MS = 30_000;
 /** What `send` did, and the command that sends (or resumes) for real. */
 export type SendResult = SendReport & {
   command: string;
+  /** Whether `beta-invites review --approve` approved the folder as it is now. */
+  approval: ApprovalState;
   /** The command line carried a password (shown as *** in `command`). */
   passwordOnCommandLine: boolean;
 };
 
 export default defineRunner<SendOptions, SendResult>({
   async run(options, ctx, invocation) {
+    // Refused before anything else when approval is required; otherwise only reported.
+    const approval = options.requireApproval
+      ? requireApproval(options.dir)
+      : approvalState(options.dir);
     const { flags, env } = transportFlags(options, invocation.sources);
     const transport = chooseTransport(flags, env);
     const progress = progressDisplay(ctx);
@@ -50,7 +57,12 @@ export default defineRunner<SendOptions, SendResult>({
         ctx,
       );
       const command = invocation.repeat({ drop: ['confirm', 'json'], extra: ['--confirm'] });
-      return { ...report, command, passwordOnCommandLine: invocation.secretOnCommandLine };
+      return {
+        ...report,
+        command,
+        approval,
+        passwordOnCommandLine: invocation.secretOnCommandLine,
+      };
     } finally {
       if (showing) progress.stop();
     }
