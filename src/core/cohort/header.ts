@@ -45,13 +45,6 @@ export function parseHeader(fields: string[]): { header?: CohortHeader; problems
   };
 }
 
-/** The record as named fields. */
-export function toRecord(header: CohortHeader, fields: string[]): Record<string, string> {
-  const record: Record<string, string> = {};
-  header.columns.forEach((name, i) => (record[name] = fields[i] ?? ''));
-  return record;
-}
-
 export function assertHeader(fields: string[] | undefined, file: string): CohortHeader {
   if (!fields) throw new UserError(`${file} is empty: expected a header line email,cohort`);
   const { header, problems } = parseHeader(fields);

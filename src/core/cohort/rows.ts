@@ -35,11 +35,3 @@ export async function* readCohortRows(file: string): AsyncGenerator<CohortHeader
   }
   if (!header) assertHeader(undefined, file);
 }
-
-/** Reads only the header (cheap: the first record), for checks before a long run. */
-export async function readCohortHeader(file: string): Promise<CohortHeader> {
-  for await (const item of readCohortRows(file)) {
-    if ('columns' in item) return item;
-  }
-  return assertHeader(undefined, file);
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertHeader, parseHeader, toRecord } from '../../../src/core/cohort/header.js';
+import { assertHeader, parseHeader } from '../../../src/core/cohort/header.js';
 
 describe('parseHeader', () => {
   it('finds email and cohort in any order and case, with extras by position', () => {
@@ -34,17 +34,6 @@ describe('parseHeader', () => {
         "header column "2nd" is not a usable name (letters, digits and _ only, as template variables)",
       ]
     `);
-  });
-});
-
-describe('toRecord', () => {
-  it('names the fields, missing ones empty', () => {
-    const { header } = parseHeader(['email', 'cohort', 'name']);
-    expect(toRecord(header!, ['a@example.org', 'press-music'])).toEqual({
-      email: 'a@example.org',
-      cohort: 'press-music',
-      name: '',
-    });
   });
 });
 
