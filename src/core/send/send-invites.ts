@@ -2,10 +2,9 @@ import path from 'node:path';
 import type { Sql } from 'postgres';
 import type { Context } from '../context.js';
 import { isConnectionError } from '../db/connection-loss.js';
+import { requireMigrated } from '../db/require-migrated.js';
 import { redactUrls } from '../db/url.js';
 import { UserError, errorMessage, toError } from '../errors.js';
-import { defaultMigrationsDir } from '../migrations/files.js';
-import { assertMigrated } from '../migrations/migrate.js';
 import { OUTDIR } from '../outdir/files.js';
 import {
   describeTransport,
@@ -55,7 +54,7 @@ export async function sendInvites(options: SendOptions, ctx: SendContext): Promi
   const label = describeTransport(options.transport);
   const entries = loadManifest(options.dir);
   const db = await ctx.db();
-  await assertMigrated(db.sql, defaultMigrationsDir, db.label);
+  await requireMigrated(db);
   const plan = (sql: Sql) =>
     planSend({ ...options, entries, sql, where: db.label, now: ctx.clock(), signal: ctx.signal });
   if (!options.confirm) {
