@@ -2,6 +2,7 @@ import type { Sql } from 'postgres';
 import { ExitCode, UserError } from '../errors.js';
 import { Interrupted, cancelOnAbort } from './cancel.js';
 import { isConnectionError } from './connection-loss.js';
+import { abandonOnLoss, unlessLost, watchSessionLoss } from './session-loss.js';
 import type { AdvisoryLock } from './locks.js';
 
 /** How `withAdvisoryLock` behaves when another session holds the lock. */
@@ -16,6 +17,13 @@ export interface AdvisoryLockOptions {
   signal?: AbortSignal;
   /** The hint when the wait was interrupted. Default: nothing was changed. */
   interruptedHint?: string;
+  /**
+   * How long `fn`, once the session is lost, may take to stop by itself (it is given the
+   * loss as an AbortSignal) before it is abandoned and the loss thrown. Default 0: at
+   * once, right for work that only touches the database. Infinity: `fn` stops by itself
+   * (a send must first record what the relay accepted).
+   */
+  graceMs?: number;
 }
 
 /**
@@ -23,29 +31,39 @@ export interface AdvisoryLockOptions {
  * lock, work and unlock share one session whatever the pool size. `fn` must run all its
  * queries on the connection it is given: the embedded database has only that one, and a
  * query on the pool would wait for it forever. The lock is released when `fn` ends,
- * whether it returns or throws, except when the session was lost (the server already
- * released it, and a query on the dead connection would never settle).
+ * whether it returns or throws, except when the session was lost (the server released
+ * it already, and a query on the dead connection would never settle). `fn` also gets a
+ * signal aborted when the session is lost (see watchSessionLoss).
  */
 export async function withAdvisoryLock<T>(
   sql: Sql,
   lock: AdvisoryLock,
-  fn: (conn: Sql) => Promise<T>,
+  fn: (conn: Sql, lost: AbortSignal) => Promise<T>,
   options: AdvisoryLockOptions,
 ): Promise<T> {
   const conn = await sql.reserve();
+  const watch = watchSessionLoss(sql);
+  const lost = watch.signal;
   try {
-    await acquire(conn, lock, options);
-    let lost = false;
+    await unlessLost(acquire(conn, lock, options), lost);
+    let failed = false;
     try {
-      return await fn(conn);
+      return await abandonOnLoss(fn(conn, lost), lost, options.graceMs ?? 0);
     } catch (error) {
-      lost = isConnectionError(error);
+      failed = isConnectionError(error);
       throw error;
     } finally {
-      if (!lost) await conn`select pg_advisory_unlock(${lock.key}::bigint)`.catch(() => {});
+      if (!failed && !lost.aborted) {
+        await unlessLost(conn`select pg_advisory_unlock(${lock.key}::bigint)`, lost).catch(
+          () => {},
+        );
+      }
     }
   } finally {
-    conn.release();
+    watch.stop();
+    // A lost connection is back in the client's closed queue: releasing it would put it
+    // among the open ones.
+    if (!lost.aborted) conn.release();
   }
 }
 

@@ -1,5 +1,6 @@
-import { toError } from '../errors.js';
 import type { Sql } from 'postgres';
+import { unlessLost } from '../db/session-loss.js';
+import { toError } from '../errors.js';
 
 /** What the database says about one invite, at send time. */
 export interface InviteState {
@@ -58,7 +59,15 @@ export interface SentAtWriter {
   readonly error: unknown;
 }
 
-export function createSentAtWriter(sql: Sql, onError: (error: unknown) => void): SentAtWriter {
+/**
+ * `lost` is the loss of the session `sql` runs on: an update on a dead connection would
+ * never settle, so the writer fails with the loss instead (see unlessLost).
+ */
+export function createSentAtWriter(
+  sql: Sql,
+  lost: AbortSignal,
+  onError: (error: unknown) => void,
+): SentAtWriter {
   let queue: { ids: string[]; at: Date }[] = [];
   let running: Promise<void> | undefined;
   let failure: Error | undefined;
@@ -71,7 +80,10 @@ export function createSentAtWriter(sql: Sql, onError: (error: unknown) => void):
       // the ledger keeps exactly.
       const at = batch.reduce((t, b) => (b.at > t ? b.at : t), batch[0]?.at ?? new Date(0));
       try {
-        await sql`update public.beta_invites set sent_at = ${at} where id = any(${ids}::uuid[]) and sent_at is null`;
+        await unlessLost(
+          sql`update public.beta_invites set sent_at = ${at} where id = any(${ids}::uuid[]) and sent_at is null`,
+          lost,
+        );
       } catch (error) {
         failure = toError(error);
         onError(error);

@@ -3,6 +3,7 @@ import type { Sql } from 'postgres';
 import type { Context } from '../context.js';
 import { isConnectionError } from '../db/connection-loss.js';
 import { requireMigrated } from '../db/require-migrated.js';
+import { unlessLost } from '../db/session-loss.js';
 import { redactUrls } from '../db/url.js';
 import { UserError, errorMessage, toError } from '../errors.js';
 import { OUTDIR } from '../outdir/files.js';
@@ -65,12 +66,15 @@ export async function sendInvites(options: SendOptions, ctx: SendContext): Promi
     }
     return report;
   }
-  const report = await withSendLock(db.sql, db.label, async (conn) => {
-    const planned = await plan(conn);
+  const report = await withSendLock(db.sql, db.label, async (conn, lost) => {
+    // Before sending, a lost session just ends the run (a query on it would never settle).
+    const planned = await unlessLost(plan(conn), lost);
     const report = baseReport(options, planned, label);
-    if (planned.unrecorded.length > 0) await backfillSentAt(conn, planned.unrecorded);
+    if (planned.unrecorded.length > 0) {
+      await unlessLost(backfillSentAt(conn, planned.unrecorded), lost);
+    }
     if (planned.items.length > 0)
-      Object.assign(report, await sendWith(planned, options, conn, ctx));
+      Object.assign(report, await sendWith(planned, options, { sql: conn, lost }, ctx));
     return report;
   });
   report.interrupted = ctx.signal.aborted ? errorMessage(ctx.signal.reason) : null;
@@ -78,11 +82,17 @@ export async function sendInvites(options: SendOptions, ctx: SendContext): Promi
   return report;
 }
 
+/** The connection holding the send lock, and the signal of its loss. */
+interface Session {
+  sql: Sql;
+  lost: AbortSignal;
+}
+
 /** Opens the transport, checks it can work, sends, and closes it whatever happens. */
 async function sendWith(
   plan: SendPlan,
   options: SendOptions,
-  sql: Sql,
+  session: Session,
   ctx: SendContext,
 ): Promise<Partial<SendReport>> {
   const transport = openTransport(options.transport, {
@@ -92,7 +102,7 @@ async function sendWith(
   });
   try {
     await transport.verify();
-    return await sendPlanned(plan, options, transport, sql, ctx);
+    return await sendPlanned(plan, options, transport, session, ctx);
   } finally {
     await transport.close();
   }
@@ -114,11 +124,11 @@ async function sendPlanned(
   plan: SendPlan,
   options: SendOptions,
   transport: Transport,
-  sql: Sql,
+  { sql, lost }: Session,
   ctx: SendContext,
 ): Promise<Partial<SendReport>> {
   const dbFailed = new AbortController();
-  const writer = createSentAtWriter(sql, () => dbFailed.abort());
+  const writer = createSentAtWriter(sql, lost, () => dbFailed.abort());
   const sentFile = path.join(options.dir, OUTDIR.sent);
   const sentLog = await openLog<SentLine>(sentFile, (lines) =>
     writer.mark(
@@ -140,7 +150,9 @@ async function sendPlanned(
       sentLog,
       failedLog,
       clock: ctx.clock,
-      signal: AbortSignal.any([ctx.signal, dbFailed.signal]),
+      // A lost session stops the sending too: in-flight messages are recorded in the
+      // ledger, and the rest is left for the rerun.
+      signal: AbortSignal.any([ctx.signal, dbFailed.signal, lost]),
       redact: redactor(transportSecrets(options.transport)),
       onProgress: options.onProgress,
     });
@@ -153,6 +165,8 @@ async function sendPlanned(
     await failedLog.close();
   }
   await drainSentAt(writer, (await ctx.db()).label);
+  // Lost with nothing left to record: still a lost session, not a finished run.
+  if (lost.aborted) throw toError(lost.reason);
   const { sent, failed, retried, remaining, failures, stopped } = result;
   return { sent, failed, retried, remaining, failures, stopped: stopped ?? null };
 }

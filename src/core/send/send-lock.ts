@@ -11,17 +11,19 @@ export const SEND_LOCK = LOCKS.send.key;
  * use for all its queries (the embedded database has no other). Two sends at once, even
  * of two folders, could both see an invite unsent and email it twice: the second one is
  * refused before it reads anything. A lost session ends the run with one line saying how
- * to finish.
+ * to finish; `fn` gets it as a signal and must stop sending on it.
  */
 export async function withSendLock<T>(
   sql: Sql,
   where: string,
-  fn: (conn: Sql) => Promise<T>,
+  fn: (conn: Sql, lost: AbortSignal) => Promise<T>,
 ): Promise<T> {
   try {
     return await withAdvisoryLock(sql, LOCKS.send, fn, {
       where,
       hint: 'wait for it to finish: two at once could email the same person twice',
+      // fn stops by itself on a lost session, once the ledger has what the relay accepted.
+      graceMs: Infinity,
     });
   } catch (error) {
     if (!isConnectionError(error)) throw error;
