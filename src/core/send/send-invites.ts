@@ -2,11 +2,14 @@ import path from 'node:path';
 import type { Sql } from 'postgres';
 import type { Context } from '../context.js';
 import { isConnectionError } from '../db/connection-loss.js';
+import type { Database } from '../db/database.js';
+import { databaseProblem } from '../db/query-errors.js';
 import { requireMigrated } from '../db/require-migrated.js';
 import { unlessLost } from '../db/session-loss.js';
 import { redactUrls } from '../db/url.js';
 import { UserError, errorMessage, toError } from '../errors.js';
 import { OUTDIR } from '../outdir/files.js';
+import type { ManifestEntry } from '../outdir/manifest.js';
 import {
   describeTransport,
   locateCommand,
@@ -52,9 +55,23 @@ type SendContext = Pick<Context, 'db' | 'clock' | 'signal' | 'settings' | 'cwd'>
  */
 export async function sendInvites(options: SendOptions, ctx: SendContext): Promise<SendReport> {
   const started = performance.now();
-  const label = describeTransport(options.transport);
   const entries = loadManifest(options.dir);
   const db = await ctx.db();
+  try {
+    return await sendFrom(db, { started, entries }, options, ctx);
+  } catch (error) {
+    throw databaseProblem(error, db.label) ?? error;
+  }
+}
+
+/** sendInvites on its database, once open. */
+async function sendFrom(
+  db: Database,
+  { started, entries }: { started: number; entries: ManifestEntry[] },
+  options: SendOptions,
+  ctx: SendContext,
+): Promise<SendReport> {
+  const label = describeTransport(options.transport);
   await requireMigrated(db);
   const plan = (sql: Sql) =>
     planSend({ ...options, entries, sql, where: db.label, now: ctx.clock(), signal: ctx.signal });
