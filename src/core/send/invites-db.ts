@@ -1,6 +1,8 @@
 import type { Sql } from 'postgres';
 import { unlessLost } from '../db/session-loss.js';
-import { toError } from '../errors.js';
+import { isConnectionError } from '../db/connection-loss.js';
+import { redactUrls } from '../db/url.js';
+import { UserError, errorMessage, toError } from '../errors.js';
 
 /** What the database says about one invite, at send time. */
 export interface InviteState {
@@ -105,4 +107,24 @@ export function createSentAtWriter(
       return failure;
     },
   };
+}
+
+/**
+ * Waits for the sent_at updates. One that failed stops the run with one line, as a
+ * database problem (not as the relay's); sent.jsonl is complete and a rerun records it.
+ * A lost session is left to withSendLock, which must not touch its connection again.
+ */
+export async function drainSentAt(writer: SentAtWriter, where: string): Promise<void> {
+  const error = await writer.drain().then(
+    () => undefined,
+    (e: unknown) => toError(e),
+  );
+  if (error === undefined) return;
+  if (isConnectionError(error)) throw error;
+  throw new UserError(
+    `sending stopped: the database at ${where} did not record what was sent: ${redactUrls(errorMessage(error))}`,
+    {
+      hint: "every message sent is in the folder's sent.jsonl: rerun the same command to record them and send the rest, none twice",
+    },
+  );
 }

@@ -1,12 +1,10 @@
 import path from 'node:path';
 import type { Sql } from 'postgres';
 import type { Context } from '../context.js';
-import { isConnectionError } from '../db/connection-loss.js';
 import type { Database } from '../db/database.js';
 import { databaseProblem } from '../db/query-errors.js';
 import { requireMigrated } from '../db/require-migrated.js';
 import { unlessLost } from '../db/session-loss.js';
-import { redactUrls } from '../db/url.js';
 import { UserError, errorMessage, toError } from '../errors.js';
 import { OUTDIR } from '../outdir/files.js';
 import type { ManifestEntry } from '../outdir/manifest.js';
@@ -25,7 +23,7 @@ import {
   type DispatchResult,
 } from './dispatch.js';
 import { DurableLog } from './durable-log.js';
-import { backfillSentAt, createSentAtWriter, type SentAtWriter } from './invites-db.js';
+import { backfillSentAt, createSentAtWriter, drainSentAt } from './invites-db.js';
 import type { FailedLine, SentLine } from './ledger.js';
 import { loadManifest, planSend, type SendPlan } from './plan.js';
 import { redactor } from './redact.js';
@@ -186,24 +184,4 @@ async function sendPlanned(
   if (lost.aborted) throw toError(lost.reason);
   const { sent, failed, retried, remaining, failures, stopped } = result;
   return { sent, failed, retried, remaining, failures, stopped: stopped ?? null };
-}
-
-/**
- * Waits for the sent_at updates. One that failed stops the run with one line, as a
- * database problem (not as the relay's); sent.jsonl is complete and a rerun records it.
- * A lost session is left to withSendLock, which must not touch its connection again.
- */
-async function drainSentAt(writer: SentAtWriter, where: string): Promise<void> {
-  const error = await writer.drain().then(
-    () => undefined,
-    (e: unknown) => toError(e),
-  );
-  if (error === undefined) return;
-  if (isConnectionError(error)) throw error;
-  throw new UserError(
-    `sending stopped: the database at ${where} did not record what was sent: ${redactUrls(errorMessage(error))}`,
-    {
-      hint: "every message sent is in the folder's sent.jsonl: rerun the same command to record them and send the rest, none twice",
-    },
-  );
 }
