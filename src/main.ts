@@ -8,6 +8,7 @@ import type { Context } from './core/context.js';
 import type { Database } from './core/db/database.js';
 import { ExitCode, UserError, errnoCode, errorMessage } from './core/errors.js';
 import { isClosedSocketWrite } from './core/db/connection-loss.js';
+import { databaseProblem } from './core/db/query-errors.js';
 import { redactUrls } from './core/db/url.js';
 import { createOutput } from './core/output.js';
 
@@ -70,7 +71,8 @@ function fail(message: string, hint: string | undefined, exitCode: ExitCode): vo
   process.exitCode = exitCode;
 }
 
-function report(error: unknown): void {
+function report(thrown: unknown): void {
+  const error = databaseProblem(thrown, database?.label) ?? thrown;
   if (error instanceof UserError) {
     const hint = error.hint === undefined ? undefined : redactUrls(error.hint);
     return fail(redactUrls(error.message), hint, error.exitCode);

@@ -187,7 +187,8 @@ describe('monitor: the signups gate on the real database', () => {
         env: db.env,
         cwd: db.home,
       });
-      reason = `the embedded database at ${path.join(db.home, 'db')} is in use by process ${process.pid}`;
+      // After waiting 10 s for this process to let go.
+      reason = `the embedded database at ${path.join(db.home, 'db')} is in use by process ${process.pid} (`;
       await db.release();
     } else {
       const port = new URL(await refusedUrl()).port;

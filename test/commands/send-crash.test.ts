@@ -126,7 +126,8 @@ describe('send survives crashes and stops cleanly', { timeout: 240_000 }, () => 
   });
 
   it('refuses a second send while one is running on the same database', async () => {
-    // 100 × 500 ms over 2 connections: still running while the second send starts and fails.
+    // 100 × 500 ms over 2 connections: still running while the second send starts, waits
+    // (on the embedded database, 10 s for the data directory) and fails.
     const busy = await makeOutdir({ sql: await db.sql(), emails: addresses(100, 'busy') });
     const other = await makeOutdir({ sql: await db.sql(), emails: addresses(2, 'other') });
     sink.setDataDelay(500);
@@ -148,7 +149,7 @@ describe('send survives crashes and stops cleanly', { timeout: 240_000 }, () => 
         dbKind === 'server'
           ? 'beta-invites: another send is running on DB (advisory lock 7418326604 is held)\n' +
               '  wait for it to finish: two at once could email the same person twice'
-          : 'beta-invites: the embedded database at DIR is in use by process PID\n' +
+          : 'beta-invites: the embedded database at DIR is in use by process PID (beta-invites send), still after waiting 10 s\n' +
               '  wait for that command to finish, or stop it; set DATABASE_URL to share a server instead',
       );
       expect(other.entries.map((e) => sink.receivedBy(e.email).length)).toEqual([0, 0]);

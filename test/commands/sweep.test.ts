@@ -153,14 +153,15 @@ describe('sweep', () => {
   );
 
   it.runIf(dbKind === 'embedded')(
-    'on the embedded database, a second process is refused by the lock file (exit 1)',
+    'on the embedded database, a second process waits, then is refused by the lock file (exit 1)',
     async () => {
       await db.sql(); // this process now holds the embedded directory
       const run = await runCli(['sweep'], { env: db.env, cwd: db.home });
       expect(run.exitCode).toBe(1);
-      expect(run.stderr.replace(db.home, 'HOME').replace(/process \d+/, 'process PID'))
-        .toMatchInlineSnapshot(`
-        "beta-invites: the embedded database at HOME/db is in use by process PID
+      expect(
+        run.stderr.replace(db.home, 'HOME').replace(/process \d+ \([^)]*\)/, 'process PID (TEST)'),
+      ).toMatchInlineSnapshot(`
+        "beta-invites: the embedded database at HOME/db is in use by process PID (TEST), still after waiting 10 s
           wait for that command to finish, or stop it; set DATABASE_URL to share a server instead"
       `);
     },

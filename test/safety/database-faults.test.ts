@@ -379,12 +379,12 @@ describe(
   { timeout: 180_000 },
   () => {
     it.runIf(dbKind === 'embedded')(
-      'render and send refuse with the holder named; after it, reruns converge',
+      'render and send wait, then refuse with the holder named; after it, reruns converge',
       async () => {
         const sql = await testSql();
         const held = await makeOutdir({
           sql,
-          emails: addresses(20, 'held'),
+          emails: addresses(60, 'held'),
           dir: path.join(db.home, 'out-held'),
         });
         const other = await makeOutdir({
@@ -394,7 +394,8 @@ describe(
         });
         const cohort = writeCohort(db.home, 16, 'busy.csv', 'busy');
         const out = path.join(db.home, 'out-busy');
-        // The holder: a send that the relay slows down, one message at a time.
+        // The holder: a send that the relay slows down, one message at a time (30 s: longer
+        // than the 10 s that render and send each wait for it).
         sink.setDataDelay(500);
         const { child } = await startCli(['send', held.dir, '--confirm', '--concurrency', '1'], {
           db,
@@ -405,18 +406,18 @@ describe(
           expect(
             await waitFor(() => sink.receivedBy(held.entries[0]?.email ?? '').length > 0, 60_000),
           ).toBe(true);
-          const pid = fs.readFileSync(lock, 'utf8').trim();
+          const pid = fs.readFileSync(lock, 'utf8').split('\n')[0] ?? '';
           const busy = await render([cohort, '--out', out]);
           expect(busy.exitCode).toBe(1);
           expect(clean(busy.stderr).replace(pid, 'PID')).toMatchInlineSnapshot(`
-            "beta-invites: the embedded database at HOME/db is in use by process PID
+            "beta-invites: the embedded database at HOME/db is in use by process PID (beta-invites send), still after waiting 10 s
               wait for that command to finish, or stop it; set DATABASE_URL to share a server instead"
           `);
           expect(fs.existsSync(out)).toBe(false);
           const busySend = await send(other.dir);
           expect(busySend.exitCode).toBe(1);
           expect(clean(busySend.stderr).replace(pid, 'PID')).toMatchInlineSnapshot(`
-            "beta-invites: the embedded database at HOME/db is in use by process PID
+            "beta-invites: the embedded database at HOME/db is in use by process PID (beta-invites send), still after waiting 10 s
               wait for that command to finish, or stop it; set DATABASE_URL to share a server instead"
           `);
           expect(listing(other.dir).filter((f) => !f.endsWith('.eml'))).toEqual(['manifest.jsonl']);

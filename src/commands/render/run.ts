@@ -5,8 +5,7 @@ import type { Context } from '../../core/context.js';
 import { connectionLostError, isConnectionError } from '../../core/db/connection-loss.js';
 import { parseDuration } from '../../core/duration.js';
 import { ExitCode, UsageError } from '../../core/errors.js';
-import { defaultMigrationsDir } from '../../core/migrations/files.js';
-import { assertMigrated } from '../../core/migrations/migrate.js';
+import { requireMigrated } from '../../core/db/require-migrated.js';
 import { OUTDIR } from '../../core/outdir/files.js';
 import { resolveSentBy } from '../../core/render/invites.js';
 import { checkOutDir, prepareOutDir } from '../../core/render/outdir.js';
@@ -52,7 +51,7 @@ async function openInvites(
   expiresInMs: number,
 ): Promise<{ invites: NonNullable<RenderPlan['invites']>; where: string }> {
   const db = await ctx.db();
-  await assertMigrated(db.sql, defaultMigrationsDir, db.label);
+  await requireMigrated(db);
   const sentBy = await resolveSentBy(db.sql, options.sentBy);
   return {
     invites: { sql: db.sql, sentBy, expiresInSeconds: expiresInMs / 1000 },

@@ -1,6 +1,5 @@
 import { ExitCode, UsageError } from '../../core/errors.js';
-import { defaultMigrationsDir } from '../../core/migrations/files.js';
-import { assertMigrated } from '../../core/migrations/migrate.js';
+import { requireMigrated } from '../../core/db/require-migrated.js';
 import { attributionReport, type ReportRow } from '../../core/ops/report.js';
 import { parseSince } from '../../core/ops/since.js';
 import { defineRunner } from '../shared/define.js';
@@ -32,7 +31,7 @@ export default defineRunner<ReportOptions, ReportResult>({
     const since = options.since === undefined ? undefined : parseSince(options.since, '--since');
     const asOf = ctx.clock();
     const db = await ctx.db();
-    await assertMigrated(db.sql, defaultMigrationsDir, db.label);
+    await requireMigrated(db);
     const report = await attributionReport(db.sql, { asOf, since, cohortPrefix: options.cohort });
     return {
       asOf: asOf.toISOString(),

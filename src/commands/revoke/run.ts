@@ -1,6 +1,5 @@
 import { ExitCode } from '../../core/errors.js';
-import { defaultMigrationsDir } from '../../core/migrations/files.js';
-import { assertMigrated } from '../../core/migrations/migrate.js';
+import { requireMigrated } from '../../core/db/require-migrated.js';
 import type { InviteRecord } from '../../core/ops/lookup.js';
 import { revokeInvites } from '../../core/ops/revoke.js';
 import { parseTarget } from '../../core/ops/target.js';
@@ -20,7 +19,7 @@ export default defineRunner<RevokeOptions, RevokeResult>({
   async run(options, ctx) {
     const target = parseTarget(options.target);
     const db = await ctx.db();
-    await assertMigrated(db.sql, defaultMigrationsDir, db.label);
+    await requireMigrated(db);
     const reason = options.reason ?? null;
     const outcome = await revokeInvites(db.sql, target, { reason, dryRun: options.dryRun });
     return { query: options.target, dryRun: options.dryRun, reason, ...outcome };

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { ExitCode } from '../../core/errors.js';
-import { defaultMigrationsDir } from '../../core/migrations/files.js';
-import { assertMigrated } from '../../core/migrations/migrate.js';
+import { requireMigrated } from '../../core/db/require-migrated.js';
 import { findInvites, type InviteRecord } from '../../core/ops/lookup.js';
 import { readOutDir, type OutDirEvidence } from '../../core/ops/outdir-evidence.js';
 import { notFound, parseTarget } from '../../core/ops/target.js';
@@ -23,7 +22,7 @@ export default defineRunner<ShowOptions, ShowResult>({
     const evidence = dir === undefined ? undefined : readOutDir(dir, ctx.cwd);
     const asOf = ctx.clock();
     const db = await ctx.db();
-    await assertMigrated(db.sql, defaultMigrationsDir, db.label);
+    await requireMigrated(db);
     const invites = await findInvites(db.sql, target, { asOf });
     if (invites.length === 0) throw notFound(target);
     return {

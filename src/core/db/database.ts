@@ -41,6 +41,8 @@ export const clientOptions: Options<{ bigint: PostgresType<number> }> = {
   onnotice: () => {},
   connect_timeout: 10,
   idle_timeout: 0,
+  // Connections live as long as the run: a close is then always a loss (watchSessionLoss).
+  max_lifetime: null,
   connection: { ...sessionSettings },
   // int8 (count(*)) as JS numbers: our counts stay far below 2^53.
   types: { bigint },

@@ -18,7 +18,7 @@ type Started = { port: number } | { error: string };
 export async function openEmbedded(home: string): Promise<Database> {
   const dataDir = path.join(home, 'db');
   fs.mkdirSync(home, { recursive: true });
-  const release = acquireLockFile(path.join(home, 'db.lock'), dataDir);
+  const release = await acquireLockFile(path.join(home, 'db.lock'), dataDir);
   const host = new Worker(new URL('./embedded-host.js', import.meta.url), {
     workerData: { dataDir, settings: sessionSettingsSql() },
   });

@@ -1,4 +1,4 @@
-import postgres from 'postgres';
+import postgres, { type Sql } from 'postgres';
 import { UserError, errnoCode } from '../errors.js';
 import { clientOptions, type Database } from './database.js';
 import { describeAddress, parseDatabaseUrl, type ServerAddress } from './url.js';
@@ -37,6 +37,45 @@ function clientTarget(url: string): { url: string; host?: string } {
   return { url: parsed.toString(), host };
 }
 
+/** How long the one-off connection that reads the array types may take per statement. */
+const TYPES_TIMEOUT_MS = 10_000;
+
+/** postgres.js's internals that hold the array types it fetched. */
+interface TypeTables {
+  parsers: Record<number, unknown>;
+  serializers: Record<number, unknown>;
+  shared: { typeArrayMap: Record<number, number> };
+}
+
+/**
+ * Reads the server's array types on a connection of its own, checks the server answers,
+ * and gives the types to `sql`, whose connections then never fetch them. postgres.js
+ * 3.4.9 fetches them on each new connection and, when that query fails (a
+ * statement_timeout shorter than it, set for the role or database), rejects a promise
+ * nothing handles: the process died before any command could say what happened. Here
+ * the query gets its own timeout, and its failure is an ordinary connection error.
+ */
+async function loadTypes(url: string, sql: Sql): Promise<void> {
+  const connection = { ...clientOptions.connection, statement_timeout: TYPES_TIMEOUT_MS };
+  const target = clientTarget(url);
+  const probe = postgres(target.url, {
+    ...clientOptions,
+    ...(target.host ? { host: target.host } : {}),
+    max: 1,
+    connection,
+  });
+  try {
+    await probe`select 1`;
+    const from = probe.options as unknown as TypeTables;
+    const to = sql.options as unknown as TypeTables;
+    Object.assign(to.parsers, from.parsers);
+    Object.assign(to.serializers, from.serializers);
+    Object.assign(to.shared.typeArrayMap, from.shared.typeArrayMap);
+  } finally {
+    await probe.end({ timeout: 0 }).catch(() => {});
+  }
+}
+
 /** Opens a client on a PostgreSQL server and checks it answers. */
 export async function openServer(url: string, max: number): Promise<Database> {
   const address = parseDatabaseUrl(url);
@@ -45,11 +84,11 @@ export async function openServer(url: string, max: number): Promise<Database> {
     ...clientOptions,
     ...(target.host ? { host: target.host } : {}),
     max,
+    fetch_types: false,
   });
   try {
-    await sql`select 1`;
+    await loadTypes(url, sql);
   } catch (error) {
-    await sql.end({ timeout: 0 }).catch(() => {});
     throw connectionError(error, address);
   }
   let closed = false;

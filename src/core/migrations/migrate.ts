@@ -1,6 +1,6 @@
 import type { Sql } from 'postgres';
 import { ExitCode, UserError, errorMessage } from '../errors.js';
-import { Interrupted } from './cancel.js';
+import { Interrupted } from '../db/cancel.js';
 import { readMigrationFiles, type MigrationFile } from './files.js';
 import {
   applyMigration,

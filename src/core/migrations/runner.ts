@@ -1,11 +1,14 @@
 import type { Sql } from 'postgres';
-import { ExitCode, UserError, errorMessage } from '../errors.js';
+import { withAdvisoryLock } from '../db/advisory-lock.js';
+import { Interrupted, cancelOnAbort } from '../db/cancel.js';
+import { LOCKS } from '../db/locks.js';
+import { withTransaction, type Queries } from '../db/transaction.js';
+import { UserError, errorMessage } from '../errors.js';
 import type { MigrationFile } from './files.js';
-import { Interrupted, cancelOnAbort } from './cancel.js';
 import { splitStatements } from './split-sql.js';
 
-/** Advisory lock key held while migrating (two operators cannot migrate at once). */
-export const MIGRATE_LOCK = 7_418_326_601;
+/** Advisory lock key held while migrating (the registry's, under its historical name). */
+export const MIGRATE_LOCK = LOCKS.migrate.key;
 
 const TRACKING = 'beta_invites_schema_migrations';
 
@@ -90,15 +93,15 @@ export async function applyMigration(
 ): Promise<number> {
   const { now, signal } = options;
   const started = now();
-  const run = (statement: string) =>
-    cancelOnAbort(conn.unsafe(statement), options.cancelStatements ? signal : undefined);
+  const run = (on: Queries, statement: string) =>
+    cancelOnAbort(on.unsafe(statement), options.cancelStatements ? signal : undefined);
   /** Stops between steps once interrupted, even where a statement could not be cancelled. */
   const checkpoint = () => {
     if (signal?.aborted) throw new Interrupted(signal.reason);
   };
-  const record = async () => {
+  const record = async (on: Queries) => {
     const duration = Math.round(now() - started);
-    await conn`insert into public.beta_invites_schema_migrations (name, sha256, duration_ms)
+    await on`insert into public.beta_invites_schema_migrations (name, sha256, duration_ms)
                values (${file.name}, ${file.sha256}, ${duration})`;
     return duration;
   };
@@ -109,27 +112,22 @@ export async function applyMigration(
     for (const [i, statement] of statements.entries()) {
       try {
         checkpoint();
-        await run(statement);
+        await run(conn, statement);
       } catch (error) {
         throw new StatementError(error, i, statements.length);
       }
     }
-    return record();
+    return record(conn);
   }
-  // A reserved connection has no sql.begin in postgres.js: the transaction is spelled
-  // out, on the connection that holds the migrate lock.
-  await conn`begin`;
-  try {
-    await run(file.sql);
+  // On the connection that holds the migrate lock (withTransaction spells the
+  // transaction out there: a reserved connection has no sql.begin).
+  return withTransaction(conn, async (tx) => {
+    await run(tx, file.sql);
     checkpoint();
-    const duration = await record();
+    const duration = await record(tx);
     checkpoint();
-    await conn`commit`;
     return duration;
-  } catch (error) {
-    await conn`rollback`.catch(() => {});
-    throw error;
-  }
+  });
 }
 
 /** A statement of a no-transaction file failed; the ones before it stay applied. */
@@ -144,46 +142,19 @@ export class StatementError extends Error {
 }
 
 /**
- * Runs `fn` on one reserved connection that holds the session-level migrate lock, so the
- * lock, the work and the unlock share one session whatever the pool size. Everything in
- * `fn` must use the connection it is given (the embedded pool has no other).
+ * Runs `fn` holding the migrate lock on one reserved connection (see withAdvisoryLock):
+ * refused at once while another migrate holds it, or, with `wait`, once it lets go.
  */
 export async function withMigrateLock<T>(
   sql: Sql,
   options: { wait: boolean; where: string; signal?: AbortSignal },
   fn: (conn: Sql) => Promise<T>,
 ): Promise<T> {
-  const conn = await sql.reserve();
-  try {
-    if (options.wait) {
-      await cancelOnAbort(conn`select pg_advisory_lock(${MIGRATE_LOCK})`, options.signal).catch(
-        (error: unknown) => {
-          if (!(error instanceof Interrupted)) throw error;
-          const message = `interrupted while waiting for another migrate on ${options.where}`;
-          throw new UserError(message, {
-            exitCode: ExitCode.interrupted,
-            hint: 'nothing was applied',
-          });
-        },
-      );
-    } else {
-      const [row] = await conn<{ locked: boolean }[]>`
-        select pg_try_advisory_lock(${MIGRATE_LOCK}) as locked`;
-      if (!row?.locked) {
-        throw new UserError(
-          `another migrate is running on ${options.where} (advisory lock ${MIGRATE_LOCK} is held)`,
-          { hint: 'wait for it to finish, or rerun with --wait' },
-        );
-      }
-    }
-    try {
-      return await fn(conn);
-    } finally {
-      await conn`select pg_advisory_unlock(${MIGRATE_LOCK})`.catch(() => {});
-    }
-  } finally {
-    conn.release();
-  }
+  return withAdvisoryLock(sql, LOCKS.migrate, fn, {
+    ...options,
+    hint: 'wait for it to finish, or rerun with --wait',
+    interruptedHint: 'nothing was applied',
+  });
 }
 
 /** True when `public.users` (the host application's table) exists. */

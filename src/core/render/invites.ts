@@ -1,11 +1,12 @@
 import type { Sql, TransactionSql } from 'postgres';
 import { isConnectionError } from '../db/connection-loss.js';
+import { RECIPIENT_LOCK_NAMESPACE } from '../db/locks.js';
 import { UserError, errorMessage } from '../errors.js';
 import { EXPIRY_CAP } from '../expiry.js';
 import { generateCode } from './codes.js';
 
-/** Namespace of the per-recipient advisory locks (the second key is hashtext(lower(email))). */
-export const RECIPIENT_LOCK_NAMESPACE = 41_726;
+// Re-exported where it always was: tests and tools that hold a recipient lock import it here.
+export { RECIPIENT_LOCK_NAMESPACE };
 
 /** A recipient to give an invite to. */
 export interface Recipient {

@@ -1,5 +1,8 @@
-import { toError } from '../errors.js';
 import type { Sql } from 'postgres';
+import { unlessLost } from '../db/session-loss.js';
+import { isConnectionError } from '../db/connection-loss.js';
+import { redactUrls } from '../db/url.js';
+import { UserError, errorMessage, toError } from '../errors.js';
 
 /** What the database says about one invite, at send time. */
 export interface InviteState {
@@ -58,7 +61,15 @@ export interface SentAtWriter {
   readonly error: unknown;
 }
 
-export function createSentAtWriter(sql: Sql, onError: (error: unknown) => void): SentAtWriter {
+/**
+ * `lost` is the loss of the session `sql` runs on: an update on a dead connection would
+ * never settle, so the writer fails with the loss instead (see unlessLost).
+ */
+export function createSentAtWriter(
+  sql: Sql,
+  lost: AbortSignal,
+  onError: (error: unknown) => void,
+): SentAtWriter {
   let queue: { ids: string[]; at: Date }[] = [];
   let running: Promise<void> | undefined;
   let failure: Error | undefined;
@@ -71,7 +82,10 @@ export function createSentAtWriter(sql: Sql, onError: (error: unknown) => void):
       // the ledger keeps exactly.
       const at = batch.reduce((t, b) => (b.at > t ? b.at : t), batch[0]?.at ?? new Date(0));
       try {
-        await sql`update public.beta_invites set sent_at = ${at} where id = any(${ids}::uuid[]) and sent_at is null`;
+        await unlessLost(
+          sql`update public.beta_invites set sent_at = ${at} where id = any(${ids}::uuid[]) and sent_at is null`,
+          lost,
+        );
       } catch (error) {
         failure = toError(error);
         onError(error);
@@ -93,4 +107,24 @@ export function createSentAtWriter(sql: Sql, onError: (error: unknown) => void):
       return failure;
     },
   };
+}
+
+/**
+ * Waits for the sent_at updates. One that failed stops the run with one line, as a
+ * database problem (not as the relay's); sent.jsonl is complete and a rerun records it.
+ * A lost session is left to withSendLock, which must not touch its connection again.
+ */
+export async function drainSentAt(writer: SentAtWriter, where: string): Promise<void> {
+  const error = await writer.drain().then(
+    () => undefined,
+    (e: unknown) => toError(e),
+  );
+  if (error === undefined) return;
+  if (isConnectionError(error)) throw error;
+  throw new UserError(
+    `sending stopped: the database at ${where} did not record what was sent: ${redactUrls(errorMessage(error))}`,
+    {
+      hint: "every message sent is in the folder's sent.jsonl: rerun the same command to record them and send the rest, none twice",
+    },
+  );
 }

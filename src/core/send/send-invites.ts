@@ -1,13 +1,14 @@
 import path from 'node:path';
 import type { Sql } from 'postgres';
 import type { Context } from '../context.js';
-import { isConnectionError } from '../db/connection-loss.js';
-import { redactUrls } from '../db/url.js';
+import type { Database } from '../db/database.js';
+import { databaseProblem } from '../db/query-errors.js';
+import { requireMigrated } from '../db/require-migrated.js';
+import { unlessLost } from '../db/session-loss.js';
 import { UserError, errorMessage, toError } from '../errors.js';
-import { defaultMigrationsDir } from '../migrations/files.js';
-import { assertMigrated } from '../migrations/migrate.js';
 import { OUTDIR } from '../outdir/files.js';
 import { assertOutDirFree } from '../outdir/lock.js';
+import type { ManifestEntry } from '../outdir/manifest.js';
 import {
   checkTransport,
   describeTransport,
@@ -25,7 +26,7 @@ import {
 } from './dispatch.js';
 import { DurableLog } from './durable-log.js';
 import { assertSendDatabase, sendDatabaseLine } from './embedded-guard.js';
-import { backfillSentAt, createSentAtWriter, type SentAtWriter } from './invites-db.js';
+import { backfillSentAt, createSentAtWriter, drainSentAt } from './invites-db.js';
 import type { FailedLine, SentLine } from './ledger.js';
 import { loadManifest, planSend, type SendPlan } from './plan.js';
 import { redactor } from './redact.js';
@@ -57,14 +58,28 @@ type SendContext = Pick<Context, 'db' | 'clock' | 'signal' | 'settings' | 'cwd'>
  */
 export async function sendInvites(options: SendOptions, ctx: SendContext): Promise<SendReport> {
   const started = performance.now();
-  const label = describeTransport(options.transport);
   // A render still writing the folder would change the manifest under this run.
   assertOutDirFree(options.dir, 'send');
   const entries = loadManifest(options.dir);
   const db = await ctx.db();
+  try {
+    return await sendFrom(db, { started, entries }, options, ctx);
+  } catch (error) {
+    throw databaseProblem(error, db.label) ?? error;
+  }
+}
+
+/** sendInvites on its database, once open. */
+async function sendFrom(
+  db: Database,
+  { started, entries }: { started: number; entries: ManifestEntry[] },
+  options: SendOptions,
+  ctx: SendContext,
+): Promise<SendReport> {
+  const label = describeTransport(options.transport);
   const embeddedPermitted = options.embedded === true;
   if (options.confirm) assertSendDatabase(db, embeddedPermitted);
-  await assertMigrated(db.sql, defaultMigrationsDir, db.label);
+  await requireMigrated(db);
   const plan = (sql: Sql) =>
     planSend({ ...options, entries, sql, where: db.label, now: ctx.clock(), signal: ctx.signal });
   if (!options.confirm) {
@@ -83,12 +98,15 @@ export async function sendInvites(options: SendOptions, ctx: SendContext): Promi
     }
     return report;
   }
-  const report = await withSendLock(db.sql, db.label, async (conn) => {
-    const planned = await plan(conn);
+  const report = await withSendLock(db.sql, db.label, async (conn, lost) => {
+    // Before sending, a lost session just ends the run (a query on it would never settle).
+    const planned = await unlessLost(plan(conn), lost);
     const report = baseReport(options, planned, label);
-    if (planned.unrecorded.length > 0) await backfillSentAt(conn, planned.unrecorded);
+    if (planned.unrecorded.length > 0) {
+      await unlessLost(backfillSentAt(conn, planned.unrecorded), lost);
+    }
     if (planned.items.length > 0)
-      Object.assign(report, await sendWith(planned, options, conn, ctx));
+      Object.assign(report, await sendWith(planned, options, { sql: conn, lost }, ctx));
     return report;
   });
   report.interrupted = ctx.signal.aborted ? errorMessage(ctx.signal.reason) : null;
@@ -96,11 +114,17 @@ export async function sendInvites(options: SendOptions, ctx: SendContext): Promi
   return report;
 }
 
+/** The connection holding the send lock, and the signal of its loss. */
+interface Session {
+  sql: Sql;
+  lost: AbortSignal;
+}
+
 /** Opens the transport, checks it can work, sends, and closes it whatever happens. */
 async function sendWith(
   plan: SendPlan,
   options: SendOptions,
-  sql: Sql,
+  session: Session,
   ctx: SendContext,
 ): Promise<Partial<SendReport>> {
   const transport = openTransport(options.transport, {
@@ -110,7 +134,7 @@ async function sendWith(
   });
   try {
     await transport.verify();
-    return await sendPlanned(plan, options, transport, sql, ctx);
+    return await sendPlanned(plan, options, transport, session, ctx);
   } finally {
     await transport.close();
   }
@@ -132,11 +156,11 @@ async function sendPlanned(
   plan: SendPlan,
   options: SendOptions,
   transport: Transport,
-  sql: Sql,
+  { sql, lost }: Session,
   ctx: SendContext,
 ): Promise<Partial<SendReport>> {
   const dbFailed = new AbortController();
-  const writer = createSentAtWriter(sql, () => dbFailed.abort());
+  const writer = createSentAtWriter(sql, lost, () => dbFailed.abort());
   const sentFile = path.join(options.dir, OUTDIR.sent);
   const sentLog = await openLog<SentLine>(sentFile, (lines) =>
     writer.mark(
@@ -158,7 +182,9 @@ async function sendPlanned(
       sentLog,
       failedLog,
       clock: ctx.clock,
-      signal: AbortSignal.any([ctx.signal, dbFailed.signal]),
+      // A lost session stops the sending too: in-flight messages are recorded in the
+      // ledger, and the rest is left for the rerun.
+      signal: AbortSignal.any([ctx.signal, dbFailed.signal, lost]),
       redact: redactor(transportSecrets(options.transport)),
       onProgress: options.onProgress,
     });
@@ -171,26 +197,8 @@ async function sendPlanned(
     await failedLog.close();
   }
   await drainSentAt(writer, (await ctx.db()).label);
+  // Lost with nothing left to record: still a lost session, not a finished run.
+  if (lost.aborted) throw toError(lost.reason);
   const { sent, failed, retried, remaining, failures, stopped } = result;
   return { sent, failed, retried, remaining, failures, stopped: stopped ?? null };
-}
-
-/**
- * Waits for the sent_at updates. One that failed stops the run with one line, as a
- * database problem (not as the relay's); sent.jsonl is complete and a rerun records it.
- * A lost session is left to withSendLock, which must not touch its connection again.
- */
-async function drainSentAt(writer: SentAtWriter, where: string): Promise<void> {
-  const error = await writer.drain().then(
-    () => undefined,
-    (e: unknown) => toError(e),
-  );
-  if (error === undefined) return;
-  if (isConnectionError(error)) throw error;
-  throw new UserError(
-    `sending stopped: the database at ${where} did not record what was sent: ${redactUrls(errorMessage(error))}`,
-    {
-      hint: "every message sent is in the folder's sent.jsonl: rerun the same command to record them and send the rest, none twice",
-    },
-  );
 }

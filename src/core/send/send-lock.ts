@@ -1,48 +1,36 @@
 import type { Sql } from 'postgres';
+import { withAdvisoryLock } from '../db/advisory-lock.js';
 import { connectionLostError, isConnectionError } from '../db/connection-loss.js';
-import { UserError } from '../errors.js';
+import { LOCKS } from '../db/locks.js';
 
-/** The advisory lock held by a confirmed `send` (next to migrate's …601 and sweep's …603). */
-export const SEND_LOCK = 7_418_326_604;
+/** The advisory lock key held by a confirmed `send` (the registry's, under its historical name). */
+export const SEND_LOCK = LOCKS.send.key;
 
 /**
  * Runs `fn` holding the database's send lock on one reserved connection, which `fn` must
  * use for all its queries (the embedded database has no other). Two sends at once, even
  * of two folders, could both see an invite unsent and email it twice: the second one is
- * refused before it reads anything.
+ * refused before it reads anything. A lost session ends the run with one line saying how
+ * to finish; `fn` gets it as a signal and must stop sending on it.
  */
 export async function withSendLock<T>(
   sql: Sql,
   where: string,
-  fn: (conn: Sql) => Promise<T>,
+  fn: (conn: Sql, lost: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  const conn = await sql.reserve();
   try {
-    const [row] = await conn<{ locked: boolean }[]>`
-      select pg_try_advisory_lock(${SEND_LOCK}) as locked`;
-    if (!row?.locked) {
-      throw new UserError(
-        `another send is running on ${where} (advisory lock ${SEND_LOCK} is held)`,
-        { hint: 'wait for it to finish: two at once could email the same person twice' },
-      );
-    }
-    let lost = false;
-    try {
-      return await fn(conn);
-    } catch (error) {
-      lost = isConnectionError(error);
-      if (!lost) throw error;
-      throw connectionLostError(
-        error,
-        where,
-        "every message sent is in the folder's sent.jsonl: rerun the same command to record them and send the rest, none twice",
-      );
-    } finally {
-      // The lock ended with a lost session; a query on its connection would never settle
-      // (postgres.js 3.4.9 throws from a timer writing it, see isClosedSocketWrite).
-      if (!lost) await conn`select pg_advisory_unlock(${SEND_LOCK})`.catch(() => {});
-    }
-  } finally {
-    conn.release();
+    return await withAdvisoryLock(sql, LOCKS.send, fn, {
+      where,
+      hint: 'wait for it to finish: two at once could email the same person twice',
+      // fn stops by itself on a lost session, once the ledger has what the relay accepted.
+      graceMs: Infinity,
+    });
+  } catch (error) {
+    if (!isConnectionError(error)) throw error;
+    throw connectionLostError(
+      error,
+      where,
+      "every message sent is in the folder's sent.jsonl: rerun the same command to record them and send the rest, none twice",
+    );
   }
 }

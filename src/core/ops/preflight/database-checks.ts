@@ -3,14 +3,31 @@ import { defaultMigrationsDir } from '../../migrations/files.js';
 import { readMigrationState } from '../../migrations/migrate.js';
 import { usersTableExists } from '../../migrations/runner.js';
 import { EMBEDDED_WAYS_OUT } from '../../send/embedded-guard.js';
+import { databaseProblem } from '../../db/query-errors.js';
 import { attempt, failureDetail, item, type PreflightItem } from './items.js';
+
+/** A check of the database: a query the server cancelled reads as one line naming it. */
+function onDatabase(
+  db: Database,
+  id: string,
+  title: string,
+  check: () => Promise<Pick<PreflightItem, 'state' | 'detail'>>,
+): Promise<PreflightItem> {
+  return attempt(id, title, async () => {
+    try {
+      return await check();
+    } catch (error) {
+      throw databaseProblem(error, db.label) ?? error;
+    }
+  });
+}
 
 function list(names: string[]): string {
   return names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')}, …`;
 }
 
 async function migrationsItem(db: Database): Promise<PreflightItem> {
-  return attempt('migrations', 'migrations', async () => {
+  return onDatabase(db, 'migrations', 'migrations', async () => {
     const state = await readMigrationState(db.sql, defaultMigrationsDir);
     if (state.drift.length > 0) {
       const names = state.drift.map((d) => d.name);
@@ -31,7 +48,7 @@ async function migrationsItem(db: Database): Promise<PreflightItem> {
 }
 
 async function usersItem(db: Database): Promise<PreflightItem> {
-  return attempt('users', 'users table', async () => {
+  return onDatabase(db, 'users', 'users table', async () => {
     if (!(await usersTableExists(db.sql))) {
       return {
         state: 'fail',
@@ -90,7 +107,7 @@ export async function checkDatabase(
       item('users', 'users table', 'unknown', 'not checked: the database is unreachable'),
     ];
   }
-  const reachable = await attempt('database', 'database', async () => {
+  const reachable = await onDatabase(db, 'database', 'database', async () => {
     const [row] = await db.sql<
       { version: string }[]
     >`select current_setting('server_version') as version`;

@@ -1,3 +1,4 @@
+import { databaseProblem } from '../../db/query-errors.js';
 import { redactUrls } from '../../db/url.js';
 import { UserError, errorMessage } from '../../errors.js';
 import type { GateState } from '../../gates/types.js';
@@ -19,6 +20,7 @@ export function item(id: string, title: string, state: GateState, detail: string
 
 /** A UserError as a 🔴 detail: its message, then its hint after an em dash. */
 export function failureDetail(error: unknown): string {
+  error = databaseProblem(error) ?? error;
   if (error instanceof UserError) {
     return error.hint ? `${error.message} — ${error.hint}` : error.message;
   }

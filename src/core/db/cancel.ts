@@ -3,7 +3,7 @@ import type { PendingQuery } from 'postgres';
 /**
  * Cancels `query` on the server when `signal` aborts (Ctrl-C). Without it the backend
  * would go on building an index or waiting for a lock until it next wrote to the closed
- * connection, holding the migrate lock all that time.
+ * connection, holding its advisory lock all that time.
  */
 export async function cancelOnAbort<T extends readonly (object | undefined)[]>(
   query: PendingQuery<T>,
