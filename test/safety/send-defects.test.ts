@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { normalize, runCli, type CliResult } from '../helpers/cli.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { addresses, makeOutdir, type Outdir } from '../helpers/outdir.js';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
+
+let db: TestDatabase;
+let sink: SmtpSink;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  sink = await startSmtpSink();
+});
+afterAll(async () => {
+  await sink.close();
+  await db.drop();
+});
+
+/** stderr without the embedded database's notice, with the folder and port replaced. */
+function said(run: CliResult, dir: string): string {
+  return normalize(run.stderr, { [dir]: 'DIR', [String(sink.port)]: 'PORT' });
+}
+
+async function folder(n: number, prefix: string): Promise<Outdir> {
+  return makeOutdir({ sql: await db.sql(), emails: addresses(n, prefix) });
+}
+
+/** Rewrites a message with `edit`, and its manifest entry to match (sha256, email). */
+function editConsistently(out: Outdir, email: string, newEmail: string): void {
+  const file = out.file(email);
+  const bytes = Buffer.from(
+    fs.readFileSync(file, 'utf8').replace(`To: ${email}`, `To: ${newEmail}`),
+  );
+  fs.writeFileSync(file, bytes);
+  const manifest = path.join(out.dir, 'manifest.jsonl');
+  const lines = fs
+    .readFileSync(manifest, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { email: string; sha256: string });
+  for (const entry of lines) {
+    if (entry.email !== email) continue;
+    entry.email = newEmail;
+    entry.sha256 = createHash('sha256').update(bytes).digest('hex');
+  }
+  fs.writeFileSync(manifest, lines.map((l) => JSON.stringify(l) + '\n').join(''));
+}
+
+async function sentAt(ids: string[]): Promise<(Date | null)[]> {
+  const sql = await db.sql();
+  const rows = await sql<{ sent_at: Date | null }[]>`
+    select sent_at from public.beta_invites where id = any(${ids}::uuid[])`;
+  return rows.map((r) => r.sent_at);
+}
+
+// Several runs of the real binary per test: slow on a busy machine.
+describe('send under hostile edits of the folder', { timeout: 240_000 }, () => {
+  it('refuses a message readdressed consistently in the .eml and the manifest', async () => {
+    const out = await folder(3, 'victim');
+    editConsistently(out, 'victim002@example.net', 'mallory@evil.example');
+    const before = sink.messages.length;
+    for (const args of [[], ['--accept-edits']]) {
+      const run = await runCli(['send', out.dir, '--confirm', '--smtp', sink.url(), ...args], {
+        db,
+      });
+      expect(run.exitCode).toBe(1);
+      expect(said(run, out.dir)).toMatchInlineSnapshot(`
+        "beta-invites: 1 file(s) in DIR are not addressed to their invite's recipient in the database: 00002-victim002_example.net.eml is addressed to mallory@evil.example, but its invite is for victim002@example.net
+          nothing was sent; the folder was edited after render: render it again into a new folder (beta-invites render COHORT.csv --out NEWDIR), review it, then send that"
+      `);
+      expect(run.stdout).toBe('');
+    }
+    expect(sink.messages.length).toBe(before);
+    expect(fs.existsSync(path.join(out.dir, 'sent.jsonl'))).toBe(false);
+    expect(await sentAt(out.entries.map((e) => e.inviteId))).toEqual([null, null, null]);
+  });
+});
