@@ -103,11 +103,11 @@ describe('send refuses', { timeout: 240_000 }, () => {
     const run = await runCli(['send', out.dir, '--confirm', '--smtp', sink.url()], { db });
     expect(run.exitCode).toBe(1);
     expect(said(run, out.dir)).toMatchInlineSnapshot(`
-      "beta-invites: cannot write DIR/send-failed.jsonl: EISDIR: illegal operation on a directory, read
-        nothing was sent"
+      "beta-invites: DIR/send-failed.jsonl is not a plain file: send writes its logs only as plain files
+        nothing was sent; remove it (rm DIR/send-failed.jsonl) or, if it stands for this folder's real log, put that file there instead, then rerun"
     `);
     expect(sink.messages.length).toBe(before);
-    expect(fs.readFileSync(path.join(out.dir, 'sent.jsonl'), 'utf8')).toBe('');
+    expect(fs.existsSync(path.join(out.dir, 'sent.jsonl'))).toBe(false);
   });
 
   it('a missing .eml', async () => {

@@ -77,4 +77,33 @@ describe('send under hostile edits of the folder', { timeout: 240_000 }, () => {
     expect(fs.existsSync(path.join(out.dir, 'sent.jsonl'))).toBe(false);
     expect(await sentAt(out.entries.map((e) => e.inviteId))).toEqual([null, null, null]);
   });
+
+  it('refuses a link planted as sent.jsonl or send-failed.jsonl, leaving its target as it was', async () => {
+    const out = await folder(2, 'linked');
+    const target = path.join(out.dir, '..', `${path.basename(out.dir)}-precious.txt`);
+    const before = sink.messages.length;
+    for (const name of ['sent.jsonl', 'send-failed.jsonl']) {
+      fs.writeFileSync(target, 'precious, no newline at the end');
+      const link = path.join(out.dir, name);
+      fs.symlinkSync(target, link);
+      const run = await runCli(['send', out.dir, '--confirm', '--smtp', sink.url()], { db });
+      expect(run.exitCode).toBe(1);
+      expect(said(run, out.dir).replace(name, 'LOG').replace(name, 'LOG')).toMatchInlineSnapshot(`
+        "beta-invites: DIR/LOG is a symbolic link: send writes its logs only as plain files
+          nothing was sent; remove it (rm DIR/LOG) or, if it stands for this folder's real log, put that file there instead, then rerun"
+      `);
+      expect(fs.readFileSync(target, 'utf8')).toBe('precious, no newline at the end');
+      fs.rmSync(link);
+      // A dangling link would be created at its target: refused the same way.
+      fs.rmSync(target);
+      fs.symlinkSync(target, link);
+      const dangling = await runCli(['send', out.dir, '--confirm', '--smtp', sink.url()], { db });
+      expect(dangling.exitCode).toBe(1);
+      expect(fs.existsSync(target)).toBe(false);
+      fs.rmSync(link);
+    }
+    expect(sink.messages.length).toBe(before);
+    expect(fs.readdirSync(out.dir).filter((n) => n.endsWith('.jsonl'))).toEqual(['manifest.jsonl']);
+    expect(await sentAt(out.entries.map((e) => e.inviteId))).toEqual([null, null]);
+  });
 });
