@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type CliResult } from '../helpers/cli.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { manifestOf, senderEnv } from '../helpers/render.js';
+
+let db: TestDatabase;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+function write(name: string, content: string): string {
+  const file = path.join(db.home, name);
+  fs.writeFileSync(file, content);
+  return file;
+}
+
+function render(args: string[]): Promise<CliResult> {
+  return runCli(['render', ...args], { db, env: senderEnv });
+}
+
+async function invitesOf(prefix: string) {
+  const sql = await db.sql();
+  return sql<{ email: string; cohort: string }[]>`
+    select email, cohort from public.beta_invites where email like ${'%' + prefix + '%'} order by email`;
+}
+
+// Several runs of the real binary per test: slow on a busy machine.
+describe('render under hostile input', { timeout: 240_000 }, () => {
+  it('neutralises every failed.csv cell, and a rerun of it reads the same recipients', async () => {
+    const sql = await db.sql();
+    await sql.unsafe(`
+      create or replace function test_reject_dash() returns trigger language plpgsql as $$
+      begin
+        if new.email like '-%' then raise exception '=blocked by policy'; end if;
+        return new;
+      end $$;
+      create trigger test_reject_dash before insert on public.beta_invites
+        for each row execute function test_reject_dash();`);
+    const cohort = write(
+      'formulas.csv',
+      [
+        'email,cohort,name',
+        'plain-formula@example.org,creator-a,Ana',
+        '-dash-formula@example.org,"=HYPERLINK(""http://evil.test"")",@SUM(A1)',
+        '"-plus-formula@example.org",+creator,-Bob',
+      ].join('\n') + '\n',
+    );
+    const out = path.join(db.home, 'out-formulas');
+    const run = await render([cohort, '--out', out, '--force']);
+    expect(run.exitCode).toBe(2);
+    expect(fs.readFileSync(path.join(out, 'failed.csv'), 'utf8')).toMatchInlineSnapshot(`
+      "email,cohort,name,error
+      '-dash-formula@example.org,"'=HYPERLINK(""http://evil.test"")",'@SUM(A1),'=blocked by policy
+      '-plus-formula@example.org,'+creator,'-Bob,'=blocked by policy
+      "
+    `);
+
+    await (await db.sql()).unsafe('drop trigger test_reject_dash on public.beta_invites');
+    const rerun = await render([path.join(out, 'failed.csv'), '--out', out, '--force']);
+    expect(rerun.exitCode, rerun.stderr).toBe(0);
+    expect(await invitesOf('-formula@')).toEqual([
+      { email: '-dash-formula@example.org', cohort: '=HYPERLINK("http://evil.test")' },
+      { email: '-plus-formula@example.org', cohort: '+creator' },
+      { email: 'plain-formula@example.org', cohort: 'creator-a' },
+    ]);
+    const manifest = manifestOf(out);
+    expect(manifest.map((m) => m.email).sort()).toEqual([
+      '-dash-formula@example.org',
+      '-plus-formula@example.org',
+      'plain-formula@example.org',
+    ]);
+    const dash = manifest.find((m) => m.email.startsWith('-dash'));
+    const text = fs.readFileSync(path.join(out, dash?.file ?? ''), 'utf8');
+    expect(text).toContain('@SUM(A1)');
+    expect(text).not.toContain("'@SUM(A1)");
+    expect(fs.existsSync(path.join(out, 'failed.csv'))).toBe(false);
+  });
+});
