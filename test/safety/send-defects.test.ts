@@ -5,10 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalize, runCli, type CliResult } from '../helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { addresses, makeOutdir, type Outdir } from '../helpers/outdir.js';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
+import { msmtpConfig, msmtpPath, startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 
 let db: TestDatabase;
 let sink: SmtpSink;
+
+if (msmtpPath === undefined) {
+  console.warn(
+    'msmtp is not installed: its tests are skipped (.ci/run installs it; apt-get install msmtp)',
+  );
+}
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -106,4 +112,55 @@ describe('send under hostile edits of the folder', { timeout: 240_000 }, () => {
     expect(fs.readdirSync(out.dir).filter((n) => n.endsWith('.jsonl'))).toEqual(['manifest.jsonl']);
     expect(await sentAt(out.entries.map((e) => e.inviteId))).toEqual([null, null]);
   });
+
+  it.runIf(msmtpPath !== undefined)(
+    'through msmtp, retries a 451 and records a 550 permanent after one attempt',
+    async () => {
+      const config = msmtpConfig(sink, fs.mkdtempSync(path.join(db.home, 'msmtp-')));
+      const out = await makeOutdir({
+        sql: await db.sql(),
+        emails: ['later@example.net', 'never@example.net', 'fine@example.net'],
+      });
+      sink.answer('later@example.net', [451, 250]);
+      sink.answer('never@example.net', [550]);
+      const run = await runCli(
+        ['send', out.dir, '--confirm', '--send-cmd', `msmtp --file=${config}`, '--json'],
+        { db },
+      );
+      expect(run.exitCode, run.stderr).toBe(2);
+      expect(sink.attempts.get('later@example.net')).toBe(2);
+      expect(sink.receivedBy('later@example.net')).toHaveLength(1);
+      expect(sink.attempts.get('never@example.net')).toBe(1);
+      const failed = fs
+        .readFileSync(path.join(out.dir, 'send-failed.jsonl'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(
+        failed.map(({ email, permanent, attempts }) => ({ email, permanent, attempts })),
+      ).toEqual([{ email: 'never@example.net', permanent: true, attempts: 1 }]);
+      expect(String(failed[0]?.reason)).toContain('server message: 550');
+      const sent = fs.readFileSync(path.join(out.dir, 'sent.jsonl'), 'utf8');
+      expect(sent).toContain('later@example.net');
+      expect(sent).toContain('fine@example.net');
+    },
+  );
+
+  it.runIf(msmtpPath !== undefined)(
+    'through "msmtp -t", hands each message to its recipient once',
+    async () => {
+      const config = msmtpConfig(sink, fs.mkdtempSync(path.join(db.home, 'msmtp-')));
+      const out = await folder(3, 'dasht');
+      for (const args of [`msmtp -t --file=${config}`, `msmtp --read-recipients -C ${config}`]) {
+        const again = args.startsWith('msmtp -t') ? out : await folder(3, 'readrcpt');
+        const run = await runCli(['send', again.dir, '--confirm', '--send-cmd', args], { db });
+        expect(run.exitCode, run.stderr).toBe(0);
+        for (const entry of again.entries) {
+          expect(sink.attempts.get(entry.email)).toBe(1);
+          expect(sink.receivedBy(entry.email)).toHaveLength(1);
+          expect(sink.receivedBy(entry.email)[0]?.to).toEqual([entry.email]);
+        }
+      }
+    },
+  );
 });
