@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { normalize, runCli, type CliResult } from '../helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { manifestOf, senderEnv } from '../helpers/render.js';
+import { defaultTemplateDir } from '../../src/core/render/templates.js';
+import { manifestOf, senderEnv, writeCohort } from '../helpers/render.js';
 
 let db: TestDatabase;
 
@@ -80,5 +81,41 @@ describe('render under hostile input', { timeout: 240_000 }, () => {
     expect(text).toContain('@SUM(A1)');
     expect(text).not.toContain("'@SUM(A1)");
     expect(fs.existsSync(path.join(out, 'failed.csv'))).toBe(false);
+  });
+
+  it('refuses {{{raw}}} in the HTML part and {{log}} at template load: nothing written, no invite', async () => {
+    const cohort = writeCohort(db.home, 8, 'tpl.csv', 'tpl');
+    const cases: [string, (source: string) => string, string[]][] = [
+      ['html.hbs', (html) => html.replace('{{code}}', '{{{code}}}'), []],
+      ['text.hbs', (text) => `${text}\n{{log email}}\n`, ['--json']],
+    ];
+    const said: string[] = [];
+    for (const [part, edit, extra] of cases) {
+      const templates = fs.mkdtempSync(path.join(db.home, 'tpl-'));
+      fs.cpSync(defaultTemplateDir, templates, { recursive: true });
+      const file = path.join(templates, part);
+      fs.writeFileSync(file, edit(fs.readFileSync(file, 'utf8')));
+      const out = path.join(db.home, `out-${part}`);
+      const run = await render([
+        cohort,
+        '--out',
+        out,
+        '--template',
+        templates,
+        '--force',
+        ...extra,
+      ]);
+      expect(run.exitCode).toBe(1);
+      expect(run.stdout).toBe('');
+      said.push(normalize(run.stderr, { [templates]: 'TPL' }));
+      expect(fs.existsSync(out)).toBe(false);
+    }
+    expect(said.join('\n')).toMatchInlineSnapshot(`
+      "beta-invites: TPL/html.hbs, line 13: {{{code}}} would put the value into the HTML part unescaped
+        write {{code}}: the HTML part escapes every value
+      beta-invites: TPL/text.hbs, line 26: {{log …}} is not allowed: it would print to the terminal while rendering
+        remove it; to see what the emails hold, render with --dry-run and open the .eml files"
+    `);
+    expect(await invitesOf('tpl')).toEqual([]);
   });
 });
