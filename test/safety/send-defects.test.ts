@@ -113,6 +113,30 @@ describe('send under hostile edits of the folder', { timeout: 240_000 }, () => {
     expect(await sentAt(out.entries.map((e) => e.inviteId))).toEqual([null, null]);
   });
 
+  it('refuses a second To or a Resent-* recipient header, even with --accept-edits', async () => {
+    const out = await folder(3, 'resent');
+    const add = (email: string, headers: string) => {
+      const file = out.file(email);
+      const text = fs.readFileSync(file, 'utf8');
+      fs.writeFileSync(file, text.replace(`To: ${email}`, `To: ${email}\r\n${headers}`));
+    };
+    add('resent001@example.net', 'To: eve@evil.example');
+    add('resent002@example.net', 'Resent-Bcc: eve@evil.example');
+    add('resent003@example.net', 'Resent-To: eve@evil.example\r\nResent-Cc: eve@evil.example');
+    const before = sink.messages.length;
+    const run = await runCli(
+      ['send', out.dir, '--confirm', '--accept-edits', '--smtp', sink.url()],
+      { db },
+    );
+    expect(run.exitCode).toBe(1);
+    expect(said(run, out.dir)).toMatchInlineSnapshot(`
+      "beta-invites: 3 file(s) do not match their manifest entry: 00001-resent001_example.net.eml (a second To header; send delivers to the one To address only), 00002-resent002_example.net.eml (a Resent-Bcc header; send delivers to the one To address only), 00003-resent003_example.net.eml (a Resent-To header, a Resent-Cc header; send delivers to the one To address only)
+        the recipient and invite of a file cannot change, even with --accept-edits: rerun beta-invites render"
+    `);
+    expect(sink.messages.length).toBe(before);
+    expect(fs.existsSync(path.join(out.dir, 'sent.jsonl'))).toBe(false);
+  });
+
   it.runIf(msmtpPath !== undefined)(
     'through msmtp, retries a 451 and records a 550 permanent after one attempt',
     async () => {
