@@ -48,6 +48,7 @@ describe('validate-cohort: exit 0', () => {
       ✅ CSV syntax         ok
       ✅ header             ok
       ✅ column count       ok
+      ✅ characters         ok
       ✅ email syntax       ok
       ✅ duplicates         ok
       ✅ cohort labels      ok
@@ -68,7 +69,7 @@ describe('validate-cohort: exit 0', () => {
     `);
   });
 
-  it('accepts BOM, CRLF, quotes and spaces around fields', async () => {
+  it('accepts BOM, CRLF, quotes and spaces around fields, but no line break inside a cell', async () => {
     const run = await validate([
       'fixtures/bom-crlf.csv',
       '--min-total',
@@ -78,8 +79,13 @@ describe('validate-cohort: exit 0', () => {
       '--min-labels',
       '5',
     ]);
-    expect(run.exitCode).toBe(0);
-    expect(problems(run.stdout)).toBe('OK: the cohort is valid.');
+    // The fixture's one line break inside quotes ("Noé⏎Périer") is the only problem.
+    expect(run.exitCode).toBe(1);
+    expect(problems(run.stdout)).toMatchInlineSnapshot(`
+      "🔴 characters         1 cell with a control or invisible character
+           line 6: "Noé\\nPérier" name holds U+000A (line feed): retype the value without it
+      BLOCKED: 1 hard check failed; fix the file and rerun."
+    `);
   });
 });
 

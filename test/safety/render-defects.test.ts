@@ -8,6 +8,10 @@ import { manifestOf, senderEnv, writeCohort } from '../helpers/render.js';
 
 let db: TestDatabase;
 
+/** A control or invisible character printed raw (line feeds apart). */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const RAW_HIDDEN = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\ufeff]/;
+
 beforeAll(async () => {
   db = await createTestDatabase();
 });
@@ -117,5 +121,63 @@ describe('render under hostile input', { timeout: 240_000 }, () => {
         remove it; to see what the emails hold, render with --dry-run and open the .eml files"
     `);
     expect(await invitesOf('tpl')).toEqual([]);
+  });
+
+  it('refuses control and invisible characters in any cell, printing them escaped', async () => {
+    const cohort = write(
+      'hidden.csv',
+      [
+        'email,cohort,name',
+        'esc@example.org,"creator-\x1b]0;owned\x07",Esc',
+        'crlf@example.org,creator-a,"Line\r\nBreak"',
+        'nul@example.org,creator-a,N\u0000ul',
+        'zw@example.org,creator\u200b-a,Zoë',
+        'bidi@example.org,creator-a,\u202etxt.exe',
+        'bom@example.org,creator-a,x\ufeffy',
+        'c1@example.org,creator-a,\u009b31m',
+        'fine@example.org,creator-a,Fine',
+      ].join('\n') + '\n',
+    );
+    const run = await runCli(['validate-cohort', cohort, '--force'], { db });
+    expect(run.exitCode).toBe(1);
+    const printed = run.stdout.split('\n').filter((l) => /holds|characters/.test(l));
+    expect(printed.join('\n')).toMatchInlineSnapshot(`
+      "🔴 characters         7 cells with a control or invisible character
+           line 2: "creator-\\u001b]0;owned\\u0007" cohort holds U+001B (ESC): retype the value without it
+           line 3: "Line\\nBreak" name holds U+000A (line feed): retype the value without it
+           line 5: "N\\u0000ul" name holds U+0000 (NUL): retype the value without it
+           line 6: "creator\\u200b-a" cohort holds U+200B (zero-width space): retype the value without it
+           line 7: "\\u202etxt.exe" name holds U+202E (right-to-left override): retype the value without it
+           line 8: "x\\ufeffy" name holds U+FEFF (zero-width no-break space): retype the value without it
+           line 9: "\\x9b31m" name holds U+009B (control character): retype the value without it"
+    `);
+    expect(run.stdout + run.stderr).not.toMatch(RAW_HIDDEN);
+    const json = await runCli(['validate-cohort', cohort, '--json'], { db });
+    expect(json.exitCode).toBe(1);
+    const parsed = JSON.parse(json.stdout) as {
+      errors: { line: number; field: string; message: string }[];
+    };
+    expect(parsed.errors.map((e) => `${e.line} ${e.field}: ${e.message}`)).toMatchInlineSnapshot(`
+      [
+        "2 cohort: cohort holds U+001B (ESC): retype the value without it",
+        "3 name: name holds U+000A (line feed): retype the value without it",
+        "5 name: name holds U+0000 (NUL): retype the value without it",
+        "6 cohort: cohort holds U+200B (zero-width space): retype the value without it",
+        "7 name: name holds U+202E (right-to-left override): retype the value without it",
+        "8 name: name holds U+FEFF (zero-width no-break space): retype the value without it",
+        "9 name: name holds U+009B (control character): retype the value without it",
+      ]
+    `);
+    const rendered = await render([cohort, '--out', path.join(db.home, 'out-hidden'), '--force']);
+    expect(rendered.exitCode).toBe(1);
+    expect(fs.existsSync(path.join(db.home, 'out-hidden'))).toBe(false);
+    // A value that reached the database some other way is printed escaped by every printer.
+    await (await db.sql())`
+      insert into public.beta_invites (code, email, cohort, expires_at)
+      values ('HIDDENCHARS23456', 'raw@example.org', ${'zz-\x1b]0;owned\x07\u202e'}, now() + interval '1 day')`;
+    const report = await runCli(['report', '--cohort', 'zz-'], { db });
+    expect(report.exitCode).toBe(0);
+    expect(report.stdout).toContain('zz-\\x1b]0;owned\\x07\\u202e');
+    expect(report.stdout).not.toMatch(RAW_HIDDEN);
   });
 });
