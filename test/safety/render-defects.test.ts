@@ -180,4 +180,44 @@ describe('render under hostile input', { timeout: 240_000 }, () => {
     expect(report.stdout).toContain('zz-\\x1b]0;owned\\x07\\u202e');
     expect(report.stdout).not.toMatch(RAW_HIDDEN);
   });
+
+  it('names a damaged manifest line in send and render, and the way back works', async () => {
+    const cohort = writeCohort(db.home, 6, 'damaged.csv', 'damaged');
+    const out = path.join(db.home, 'out-damaged');
+    expect((await render([cohort, '--out', out, '--force'])).exitCode).toBe(0);
+    const codes = manifestOf(out)
+      .map((m) => m.code)
+      .sort();
+    const file = path.join(out, 'manifest.jsonl');
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    lines[1] = (lines[1] ?? '').slice(0, 40);
+    const damaged = lines.join('\n');
+    fs.writeFileSync(file, damaged);
+    const names = { [out]: 'DIR', [cohort]: 'COHORT' };
+
+    const send = await runCli(['send', out], { db });
+    expect(send.exitCode).toBe(1);
+    expect(normalize(send.stderr, names)).toMatchInlineSnapshot(`
+      "beta-invites: DIR/manifest.jsonl: line 2 is not JSON (Unexpected end of JSON input)
+        remove or fix line 2 of DIR/manifest.jsonl, then rerun beta-invites render COHORT.csv --out DIR: the invites are reused, not duplicated"
+    `);
+    const again = await render([cohort, '--out', out, '--force']);
+    expect(again.exitCode).toBe(1);
+    expect(normalize(again.stderr, names)).toMatchInlineSnapshot(`
+      "beta-invites: DIR/manifest.jsonl: line 2 is not JSON (Unexpected end of JSON input)
+        remove or fix line 2 of DIR/manifest.jsonl, then rerun beta-invites render COHORT --out DIR: the invites are reused, not duplicated"
+    `);
+    expect(fs.readFileSync(file, 'utf8')).toBe(damaged);
+
+    // What the hint says: remove the line, render again.
+    fs.writeFileSync(file, lines.filter((_, i) => i !== 1).join('\n'));
+    expect((await render([cohort, '--out', out, '--force'])).exitCode).toBe(0);
+    expect(
+      manifestOf(out)
+        .map((m) => m.code)
+        .sort(),
+    ).toEqual(codes);
+    expect(await invitesOf('damaged')).toHaveLength(6);
+    expect((await runCli(['send', out], { db })).exitCode).toBe(0);
+  });
 });
