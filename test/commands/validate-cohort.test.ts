@@ -330,17 +330,19 @@ describe('validate-cohort: files that cannot be read exit 1', () => {
     const run = await validate(['fixtures/nope.csv']);
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatchInlineSnapshot(
-      `"beta-invites: cannot read fixtures/nope.csv: no such file"`,
-    );
+    expect(run.stderr.replace(root, 'ROOT')).toMatchInlineSnapshot(`
+      "beta-invites: cannot read fixtures/nope.csv: no such file
+        check the path; the current folder is ROOT"
+    `);
   });
 
   it('a directory', async () => {
     const run = await validate(['fixtures']);
     expect(run.exitCode).toBe(1);
-    expect(run.stderr).toMatchInlineSnapshot(
-      `"beta-invites: cannot read fixtures: is a directory"`,
-    );
+    expect(run.stderr).toMatchInlineSnapshot(`
+      "beta-invites: cannot read fixtures: is a directory
+        pass the cohort CSV file itself, not its folder"
+    `);
   });
 
   it('a file without read permission', async () => {
@@ -360,8 +362,9 @@ describe('validate-cohort: files that cannot be read exit 1', () => {
       reject: false,
     });
     expect(run.exitCode).toBe(1);
-    expect(run.stderr.replace(scratch, 'SCRATCH')).toMatchInlineSnapshot(
-      `"beta-invites: cannot read SCRATCH/secret.csv: permission denied"`,
-    );
+    expect(run.stderr.replace(scratch, 'SCRATCH')).toMatchInlineSnapshot(`
+      "beta-invites: cannot read SCRATCH/secret.csv: permission denied
+        check the file permissions (ls -l), or copy the file somewhere readable"
+    `);
   });
 });
