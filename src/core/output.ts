@@ -24,11 +24,44 @@ interface Streams {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
+/**
+ * What a terminal must never receive from data: C0 controls but the line feed, DEL, C1
+ * controls, zero-width and direction characters. A colour sequence (`ESC [ … m`, what
+ * the printers' colours are made of) is matched first and kept: it can only colour text.
+ */
+const UNSAFE =
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  /\x1b\[[0-9;]*m|[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+/** The same characters, for JSON output (C0 controls are escaped by JSON.stringify). */
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+function hex(char: string, width: number): string {
+  return (char.codePointAt(0) ?? 0).toString(16).padStart(width, '0');
+}
+
+/**
+ * Makes text safe to print on a terminal: every control or invisible character becomes
+ * a visible escape (`\x1b`, `\u200b`), so a value cannot move the cursor, retitle the
+ * window, hide text or reorder a line. Line feeds and colour sequences are kept.
+ */
+export function escapeControls(text: string): string {
+  return text.replace(UNSAFE, (m) =>
+    m.length > 1 ? m : m.charCodeAt(0) <= 0xff ? `\\x${hex(m, 2)}` : `\\u${hex(m, 4)}`,
+  );
+}
+
+/** JSON with the characters of escapeControls written as `\uXXXX` (the same JSON value). */
+export function safeJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(UNSAFE_IN_JSON, (m) => `\\u${hex(m, 4)}`);
+}
+
+/** Console streams behind an Output: every line printed goes through escapeControls. */
 export function createOutput(streams: Streams): Output {
   return {
-    line: (text = '') => streams.stdout.write(text + '\n'),
-    error: (text) => streams.stderr.write(text + '\n'),
-    json: (value) => streams.stdout.write(JSON.stringify(value, null, 2) + '\n'),
+    line: (text = '') => streams.stdout.write(escapeControls(text) + '\n'),
+    error: (text) => streams.stderr.write(escapeControls(text) + '\n'),
+    json: (value) => streams.stdout.write(safeJson(value) + '\n'),
     isTTY: streams.stdout.isTTY === true,
     stderrIsTTY: streams.stderr.isTTY === true,
     stdout: streams.stdout,

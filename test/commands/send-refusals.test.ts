@@ -90,7 +90,7 @@ describe('send refuses', { timeout: 240_000 }, () => {
     expect(run.exitCode).toBe(1);
     const ids = Object.fromEntries(out.entries.map((e, i) => [e.inviteId, `ID${i + 1}`]));
     expect(normalize(said(run, out.dir), ids)).toMatchInlineSnapshot(`
-      "beta-invites: 3 file(s) do not match their manifest entry: 00001-swap001_example.net.eml (To is someone@example.com, not swap001@example.net), 00002-swap002_example.net.eml (a Cc or Bcc header; send delivers to the To address only), 00003-swap003_example.net.eml (X-Beta-Invite-Id is ID1, not ID3)
+      "beta-invites: 3 file(s) do not match their manifest entry: 00001-swap001_example.net.eml (To is someone@example.com, not swap001@example.net), 00002-swap002_example.net.eml (a Bcc header; send delivers to the one To address only), 00003-swap003_example.net.eml (X-Beta-Invite-Id is ID1, not ID3)
         the recipient and invite of a file cannot change, even with --accept-edits: rerun beta-invites render"
     `);
     untouched(out, before);
@@ -103,11 +103,11 @@ describe('send refuses', { timeout: 240_000 }, () => {
     const run = await runCli(['send', out.dir, '--confirm', '--smtp', sink.url()], { db });
     expect(run.exitCode).toBe(1);
     expect(said(run, out.dir)).toMatchInlineSnapshot(`
-      "beta-invites: cannot write DIR/send-failed.jsonl: EISDIR: illegal operation on a directory, read
-        nothing was sent"
+      "beta-invites: DIR/send-failed.jsonl is not a plain file: send writes its logs only as plain files
+        nothing was sent; remove it (rm DIR/send-failed.jsonl) or, if it stands for this folder's real log, put that file there instead, then rerun"
     `);
     expect(sink.messages.length).toBe(before);
-    expect(fs.readFileSync(path.join(out.dir, 'sent.jsonl'), 'utf8')).toBe('');
+    expect(fs.existsSync(path.join(out.dir, 'sent.jsonl'))).toBe(false);
   });
 
   it('a missing .eml', async () => {

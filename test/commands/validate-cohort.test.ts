@@ -48,6 +48,7 @@ describe('validate-cohort: exit 0', () => {
       ✅ CSV syntax         ok
       ✅ header             ok
       ✅ column count       ok
+      ✅ characters         ok
       ✅ email syntax       ok
       ✅ duplicates         ok
       ✅ cohort labels      ok
@@ -68,7 +69,7 @@ describe('validate-cohort: exit 0', () => {
     `);
   });
 
-  it('accepts BOM, CRLF, quotes and spaces around fields', async () => {
+  it('accepts BOM, CRLF, quotes and spaces around fields, but no line break inside a cell', async () => {
     const run = await validate([
       'fixtures/bom-crlf.csv',
       '--min-total',
@@ -78,8 +79,13 @@ describe('validate-cohort: exit 0', () => {
       '--min-labels',
       '5',
     ]);
-    expect(run.exitCode).toBe(0);
-    expect(problems(run.stdout)).toBe('OK: the cohort is valid.');
+    // The fixture's one line break inside quotes ("Noé⏎Périer") is the only problem.
+    expect(run.exitCode).toBe(1);
+    expect(problems(run.stdout)).toMatchInlineSnapshot(`
+      "🔴 characters         1 cell with a control or invisible character
+           line 6: "Noé\\nPérier" name holds U+000A (line feed): retype the value without it
+      BLOCKED: 1 hard check failed; fix the file and rerun."
+    `);
   });
 });
 
@@ -324,17 +330,19 @@ describe('validate-cohort: files that cannot be read exit 1', () => {
     const run = await validate(['fixtures/nope.csv']);
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatchInlineSnapshot(
-      `"beta-invites: cannot read fixtures/nope.csv: no such file"`,
-    );
+    expect(run.stderr.replace(root, 'ROOT')).toMatchInlineSnapshot(`
+      "beta-invites: cannot read fixtures/nope.csv: no such file
+        check the path; the current folder is ROOT"
+    `);
   });
 
   it('a directory', async () => {
     const run = await validate(['fixtures']);
     expect(run.exitCode).toBe(1);
-    expect(run.stderr).toMatchInlineSnapshot(
-      `"beta-invites: cannot read fixtures: is a directory"`,
-    );
+    expect(run.stderr).toMatchInlineSnapshot(`
+      "beta-invites: cannot read fixtures: is a directory
+        pass the cohort CSV file itself, not its folder"
+    `);
   });
 
   it('a file without read permission', async () => {
@@ -354,8 +362,9 @@ describe('validate-cohort: files that cannot be read exit 1', () => {
       reject: false,
     });
     expect(run.exitCode).toBe(1);
-    expect(run.stderr.replace(scratch, 'SCRATCH')).toMatchInlineSnapshot(
-      `"beta-invites: cannot read SCRATCH/secret.csv: permission denied"`,
-    );
+    expect(run.stderr.replace(scratch, 'SCRATCH')).toMatchInlineSnapshot(`
+      "beta-invites: cannot read SCRATCH/secret.csv: permission denied
+        check the file permissions (ls -l), or copy the file somewhere readable"
+    `);
   });
 });

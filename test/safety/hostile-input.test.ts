@@ -146,15 +146,25 @@ describe('hostile values through render', () => {
       end $$;
       create trigger test_reject_formula before insert on public.beta_invites
         for each row execute function test_reject_formula();`);
-    const cohort = write(
-      'hostile.csv',
-      [
-        'email,cohort,name',
-        'eve@example.org,creator-a,"Eve\r\nBcc: victim@evil.test\r\nX-Injected: 1"',
-        'script@example.org,creator-b,"<script>alert(1)</script><img src=x onerror=alert(2)>"',
-        'formula@example.org,creator-c,"=HYPERLINK(""http://evil.test"",""click"")"',
-      ].join('\r\n') + '\r\n',
+    const rows = [
+      'email,cohort,name',
+      'eve@example.org,creator-a,"Eve Bcc: victim@evil.test X-Injected: 1"',
+      'script@example.org,creator-b,"<script>alert(1)</script><img src=x onerror=alert(2)>"',
+      'formula@example.org,creator-c,"=HYPERLINK(""http://evil.test"",""click"")"',
+    ];
+    // A line break inside a cell is refused before anything is written.
+    const crlf = write(
+      'hostile-crlf.csv',
+      [...rows, 'crlf@example.org,creator-a,"Eve\r\nBcc: victim@evil.test"'].join('\r\n'),
     );
+    const refused = path.join(dir, 'out-hostile-crlf');
+    const blocked = await runCli(['render', crlf, '--out', refused, '--force'], {
+      db,
+      env: senderEnv,
+    });
+    expect(blocked.exitCode).toBe(1);
+    expect(fs.existsSync(refused)).toBe(false);
+    const cohort = write('hostile.csv', rows.join('\r\n') + '\r\n');
     const out = path.join(dir, 'out-hostile');
     const run = await runCli(['render', cohort, '--out', out, '--force'], { db, env: senderEnv });
     expect(run.exitCode).toBe(2);

@@ -43,6 +43,15 @@ const ROW_CHECKS: { id: IssueType; title: string; hard: boolean; nouns: [string,
   { id: 'header', title: 'header', hard: true, nouns: ['header problem', 'header problems'] },
   { id: 'ragged-row', title: 'column count', hard: true, nouns: ['ragged row', 'ragged rows'] },
   {
+    id: 'hidden-character',
+    title: 'characters',
+    hard: true,
+    nouns: [
+      'cell with a control or invisible character',
+      'cells with a control or invisible character',
+    ],
+  },
+  {
     id: 'invalid-email',
     title: 'email syntax',
     hard: true,

@@ -1,4 +1,5 @@
 import { CsvError, parse, type Options } from 'csv-parse/sync';
+import { unneutralizeFormula } from '../csv-write.js';
 
 /** One CSV record with the file's own line number (where the record starts). */
 export interface CsvRow {
@@ -70,8 +71,18 @@ function count(text: string, char: string): number {
   return n;
 }
 
+/**
+ * A field as the tool reads it: trimmed, and without the `'` a spreadsheet or failed.csv
+ * puts before text that would be a formula (`'=x` is `=x`), so `render DIR/failed.csv`
+ * reads exactly the recipients that failed.
+ */
+function cell(text: string): string {
+  const field = text.trim();
+  return field.charCodeAt(0) === 0x27 ? unneutralizeFormula(field) : field;
+}
+
 function trimAll(fields: string[]): string[] {
-  for (let i = 0; i < fields.length; i++) fields[i] = (fields[i] as string).trim();
+  for (let i = 0; i < fields.length; i++) fields[i] = cell(fields[i] as string);
   return fields;
 }
 
@@ -89,10 +100,10 @@ function splitLine(bytes: Buffer, start: number, end: number): string[] {
   for (let from = start; ;) {
     const comma = bytes.indexOf(COMMA, from);
     if (comma < 0 || comma >= end) {
-      fields.push(bytes.toString('utf8', from, end).trim());
+      fields.push(cell(bytes.toString('utf8', from, end)));
       return fields;
     }
-    fields.push(bytes.toString('utf8', from, comma).trim());
+    fields.push(cell(bytes.toString('utf8', from, comma)));
     from = comma + 1;
   }
 }

@@ -12,6 +12,7 @@ export type IssueType =
   | 'csv-syntax'
   | 'header'
   | 'ragged-row'
+  | 'hidden-character'
   | 'invalid-email'
   | 'duplicate-email'
   | 'invalid-cohort'
@@ -28,6 +29,7 @@ export const HARD: ReadonlySet<IssueType> = new Set([
   'csv-syntax',
   'header',
   'ragged-row',
+  'hidden-character',
   'invalid-email',
   'duplicate-email',
   'invalid-cohort',

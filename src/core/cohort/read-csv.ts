@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { UserError, errnoCode, toError } from '../errors.js';
 import { CsvLines, type CsvRow } from './csv-lines.js';
 import { StrictUtf8 } from './utf8.js';
@@ -12,6 +13,15 @@ const REASONS: Record<string, string> = {
   EACCES: 'permission denied',
 };
 
+/** What to do about it. A relative path is read from the current folder: name it. */
+function hintFor(code: string): string | undefined {
+  if (code === 'ENOENT') return `check the path; the current folder is ${path.resolve()}`;
+  if (code === 'EISDIR') return 'pass the cohort CSV file itself, not its folder';
+  if (code === 'EACCES')
+    return 'check the file permissions (ls -l), or copy the file somewhere readable';
+  return undefined;
+}
+
 /** Opens the file, or says in one line why it cannot be read. */
 async function openInput(file: string): Promise<fs.ReadStream> {
   let handle: fs.promises.FileHandle | undefined;
@@ -23,7 +33,7 @@ async function openInput(file: string): Promise<fs.ReadStream> {
   } catch (error) {
     await handle?.close();
     const code = errnoCode(error) ?? 'error';
-    throw new UserError(`cannot read ${file}: ${REASONS[code] ?? code}`);
+    throw new UserError(`cannot read ${file}: ${REASONS[code] ?? code}`, { hint: hintFor(code) });
   }
 }
 

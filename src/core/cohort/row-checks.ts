@@ -2,6 +2,7 @@ import { canonicalMailbox, emailKey, emailProblem } from './email.js';
 import type { CohortHeader } from './header.js';
 import type { IssueLog } from './issues.js';
 import type { CsvRow } from './read-csv.js';
+import { HIDDEN_CHARACTER, hiddenCharacter } from './hidden-characters.js';
 
 /** The longest cohort label the schema stores (`cohort VARCHAR(64)`). */
 export const MAX_COHORT_LENGTH = 64;
@@ -33,6 +34,7 @@ export function checkRow(row: CsvRow, header: CohortHeader, state: RowState, log
     });
     return;
   }
+  checkCharacters(row, header, log);
   const email = fields[header.email] ?? '';
   const cohort = fields[header.cohort] ?? '';
   checkCohort(line, cohort, state, log);
@@ -46,6 +48,24 @@ export function checkRow(row: CsvRow, header: CohortHeader, state: RowState, log
   state.seen.set(key, line);
   if (email !== key) state.spelled.set(key, email);
   checkLikelyDuplicate(line, key, state, log);
+}
+
+/**
+ * One issue per cell holding a control or invisible character (see HIDDEN_CHARACTER).
+ * The email is left to the email check, which refuses any such character already.
+ */
+function checkCharacters(row: CsvRow, header: CohortHeader, log: IssueLog): void {
+  row.fields.forEach((value, i) => {
+    if (i === header.email || !HIDDEN_CHARACTER.test(value)) return;
+    const field = header.columns[i] ?? '';
+    log.add({
+      type: 'hidden-character',
+      line: row.line,
+      field,
+      value,
+      message: `${field} holds ${hiddenCharacter(value) ?? 'a control character'}: retype the value without it`,
+    });
+  });
 }
 
 function checkCohort(line: number, cohort: string, state: RowState, log: IssueLog): void {

@@ -1,4 +1,5 @@
 import type { Sql } from 'postgres';
+import { csvDocument, type CsvCell } from '../csv-write.js';
 import { stateSql } from './lookup.js';
 
 /** One line of the attribution report: a cohort, or the total of the selection. */
@@ -92,4 +93,36 @@ function emptyRow(): ReportRow {
     redemptionRate: null,
     medianSecondsToRedeem: null,
   };
+}
+
+const COUNTS = ['invited', 'sent', 'redeemed', 'pending', 'expired', 'revoked'] as const;
+
+/** The columns of `report --format csv`. */
+export const REPORT_CSV_HEADER = [
+  'level',
+  'cohort',
+  ...COUNTS,
+  'redemption_rate',
+  'median_seconds_sent_to_redeemed',
+];
+
+function csvCells(level: 'cohort' | 'total', row: ReportRow): CsvCell[] {
+  return [
+    level,
+    row.cohort ?? '',
+    ...COUNTS.map((key) => row[key]),
+    row.redemptionRate === null ? null : row.redemptionRate.toFixed(4),
+    row.medianSecondsToRedeem === null ? null : Math.round(row.medianSecondsToRedeem * 1000) / 1000,
+  ];
+}
+
+/**
+ * `report --format csv`: RFC 4180, one line per cohort and the total, through the CSV
+ * writer that also writes failed.csv (cohort labels made formula-safe).
+ */
+export function reportCsv(report: AttributionReport): string {
+  return csvDocument(REPORT_CSV_HEADER, [
+    ...report.cohorts.map((row) => csvCells('cohort', row)),
+    csvCells('total', report.total),
+  ]);
 }

@@ -1,4 +1,4 @@
-import { errnoCode } from '../errors.js';
+import { errnoCode, errorMessage } from '../errors.js';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -30,7 +30,23 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   fs.renameSync(temp, file);
 }
 
-/** Reads a JSON-lines file; a torn last line (crash mid-append) is ignored, not fatal. */
+/** A line of a JSON-lines file that is not JSON, with its 1-based number. */
+export class DamagedLineError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    /** What JSON.parse said. */
+    readonly reason: string,
+  ) {
+    super(`${file}: line ${line} is damaged (${reason})`);
+    this.name = 'DamagedLineError';
+  }
+}
+
+/**
+ * Reads a JSON-lines file; a torn last line (crash mid-append) is ignored, not fatal. A
+ * damaged line before the last throws a DamagedLineError naming it.
+ */
 export function readJsonLines(file: string): unknown[] {
   let text: string;
   try {
@@ -47,7 +63,8 @@ export function readJsonLines(file: string): unknown[] {
       values.push(JSON.parse(line));
     } catch (error) {
       // Only the last line can be torn by a crash; anything else is real corruption.
-      if (i < lines.length - 1 && lines.slice(i + 1).some((l) => l.trim() !== '')) throw error;
+      if (i < lines.length - 1 && lines.slice(i + 1).some((l) => l.trim() !== ''))
+        throw new DamagedLineError(file, i + 1, errorMessage(error));
     }
   });
   return values;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { UserError } from '../errors.js';
-import { OUTDIR, readJsonLines } from './files.js';
+import { UserError, errorMessage } from '../errors.js';
+import { DamagedLineError, OUTDIR, readJsonLines } from './files.js';
 
 /** One line of `manifest.jsonl`: one rendered invitation, ready for review and `send`. */
 export const manifestEntry = z.object({
@@ -20,16 +20,34 @@ export const manifestEntry = z.object({
 });
 export type ManifestEntry = z.infer<typeof manifestEntry>;
 
-/** Reads and checks `DIR/manifest.jsonl`. */
-export function readManifest(dir: string): ManifestEntry[] {
+/**
+ * How to recover from a damaged manifest line: the invite behind it is still in the
+ * database, so dropping the line and rendering again reuses it (same code, no new row).
+ */
+export function damagedManifest(
+  file: string,
+  line: number,
+  reason: string,
+  render: string,
+): UserError {
+  return new UserError(`${file}: line ${line} ${reason}`, {
+    hint: `remove or fix line ${line} of ${file}, then rerun ${render}: the invites are reused, not duplicated`,
+  });
+}
+
+/** Reads and checks `DIR/manifest.jsonl`; `render` is the command that rebuilds it. */
+export function readManifest(
+  dir: string,
+  render = `beta-invites render COHORT.csv --out ${dir}`,
+): ManifestEntry[] {
   const file = path.join(dir, OUTDIR.manifest);
   let raw: unknown[];
   try {
     raw = readJsonLines(file);
-  } catch {
-    throw new UserError(`${file} is not valid JSON lines`, {
-      hint: 'rerun beta-invites render to rebuild it',
-    });
+  } catch (error) {
+    if (error instanceof DamagedLineError)
+      throw damagedManifest(file, error.line, `is not JSON (${error.reason})`, render);
+    throw new UserError(`cannot read ${file}: ${errorMessage(error)}`);
   }
   if (raw.length === 0) {
     throw new UserError(`${file} is missing or empty`, {
@@ -38,11 +56,7 @@ export function readManifest(dir: string): ManifestEntry[] {
   }
   return raw.map((value, i) => {
     const parsed = manifestEntry.safeParse(value);
-    if (!parsed.success) {
-      throw new UserError(`${file}: line ${i + 1} is not a manifest entry`, {
-        hint: 'rerun beta-invites render to rebuild it',
-      });
-    }
+    if (!parsed.success) throw damagedManifest(file, i + 1, 'is not a manifest entry', render);
     return parsed.data;
   });
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError, errnoCode } from '../errors.js';
-import { csvLine, neutralizeFormula } from '../csv-write.js';
+import { csvDocument } from '../csv-write.js';
 import { OUTDIR, readJsonLines, writeFileAtomic } from '../outdir/files.js';
 import { assertOutDirFree, lockOutDir } from '../outdir/lock.js';
 import { manifestEntry, type ManifestEntry } from '../outdir/manifest.js';
@@ -183,8 +183,8 @@ export interface FailedRow {
 
 /**
  * Writes `failed.csv` (the input's header plus `error`) atomically, or removes a stale
- * one when this run had no failure. Free-text cells are neutralised against formula
- * injection; email and cohort stay verbatim so a rerun reads the same recipient.
+ * one when this run had no failure. Every cell is text and made formula-safe by the CSV
+ * writer; the cohort reader undoes the mark, so a rerun reads the same recipient.
  */
 export function writeFailedCsv(
   dir: string,
@@ -196,17 +196,13 @@ export function writeFailedCsv(
     fs.rmSync(file, { force: true });
     return undefined;
   }
-  const verbatim = new Set(['email', 'cohort']);
-  const outColumns = columns.includes('error') ? columns : [...columns, 'error'];
-  let text = csvLine(outColumns);
-  for (const row of rows) {
-    const values = columns.map((name, i) =>
-      verbatim.has(name) ? (row.fields[i] ?? '') : neutralizeFormula(row.fields[i] ?? ''),
-    );
-    if (columns.includes('error')) values[columns.indexOf('error')] = neutralizeFormula(row.error);
-    else values.push(neutralizeFormula(row.error));
-    text += csvLine(values);
-  }
-  writeFileAtomic(file, text);
+  const at = columns.indexOf('error');
+  const records = rows.map((row) => {
+    const values = columns.map((_, i) => row.fields[i] ?? '');
+    if (at >= 0) values[at] = row.error;
+    else values.push(row.error);
+    return values;
+  });
+  writeFileAtomic(file, csvDocument(at >= 0 ? columns : [...columns, 'error'], records));
   return file;
 }

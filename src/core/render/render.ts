@@ -4,8 +4,9 @@ import type { CohortHeader } from '../cohort/header.js';
 import { readCohortRows, type CohortRow } from '../cohort/rows.js';
 import { isFailedCsvRerun } from '../cohort/validate.js';
 import type { Context } from '../context.js';
+import { DamagedLineError } from '../outdir/files.js';
 import { releaseOutDir } from '../outdir/lock.js';
-import type { ManifestEntry } from '../outdir/manifest.js';
+import { damagedManifest, type ManifestEntry } from '../outdir/manifest.js';
 import { composeInvitation, type ComposeSettings } from './compose.js';
 import { inviteBatch, type InviteOptions, type InviteOutcome } from './invites.js';
 import {
@@ -84,7 +85,7 @@ export async function renderCohort(
 }
 
 async function renderAll(plan: RenderPlan, ctx: Pick<Context, 'signal'>): Promise<RenderStats> {
-  const previous = previousManifest(plan.out);
+  const previous = readPreviousManifest(plan);
   const width = Math.max(5, String(plan.total + previous.size).length);
   let nextSeq = nextFreeSeq(previous);
   const manifest = new ManifestWriter(plan.out);
@@ -135,6 +136,17 @@ async function renderAll(plan: RenderPlan, ctx: Pick<Context, 'signal'>): Promis
   }
   stats.failedCsv = writeFailedCsv(plan.out, header.value?.columns ?? [], failed);
   return stats;
+}
+
+/** The manifest this run merges into; a damaged line stops the run, naming it. */
+function readPreviousManifest(plan: RenderPlan): Map<string, ManifestEntry> {
+  try {
+    return previousManifest(plan.out);
+  } catch (error) {
+    if (!(error instanceof DamagedLineError)) throw error;
+    const render = `beta-invites render ${plan.file} --out ${plan.out}`;
+    throw damagedManifest(error.file, error.line, `is not JSON (${error.reason})`, render);
+  }
 }
 
 function count(stats: RenderStats, outcomes: InviteOutcome[]): void {

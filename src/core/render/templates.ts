@@ -16,7 +16,9 @@ type Part = (typeof PARTS)[number];
 /** The compiled invitation: one function per part, each taking the template variables. */
 export type Templates = Record<Part, (vars: Record<string, string>) => string>;
 
-const BUILT_IN_HELPERS = new Set(['if', 'unless', 'each', 'with', 'lookup', 'log']);
+// `log` is left out on purpose: it prints its arguments (every address) to the terminal
+// while rendering, and breaks the one JSON document of --json.
+const BUILT_IN_HELPERS = new Set(['if', 'unless', 'each', 'with', 'lookup']);
 
 interface Node {
   type: string;
@@ -30,6 +32,8 @@ interface References {
 }
 
 interface Scope {
+  /** The HTML part, where every value must be escaped. */
+  html: boolean;
   /** Inside `#each`/`#with`: the context changed, names are not checked. */
   shifted: boolean;
   /** Names guarded by an enclosing `{{#if name}}`: reading them there is safe. */
@@ -41,9 +45,26 @@ function rootName(node: unknown): string | undefined {
   return p.type === 'PathExpression' && !p.data && p.depth === 0 ? p.parts?.[0] : undefined;
 }
 
+/** A refusal naming the template line of `node`. */
+function refuse(node: Node, message: string, hint?: string): UserError {
+  const line = (node.loc as { start?: { line?: number } } | undefined)?.start?.line ?? 1;
+  return new UserError(`line ${line}: ${message}`, { hint });
+}
+
+/** `{{{x}}}` or `{{& x}}` in the HTML part: the value would go in as raw HTML. */
+function refuseRaw(node: Node, scope: Scope): void {
+  if (!scope.html || node.type !== 'MustacheStatement' || node.escaped !== false) return;
+  const name = (node.path as { original?: unknown }).original;
+  throw refuse(
+    node,
+    `{{{${String(name)}}}} would put the value into the HTML part unescaped`,
+    `write {{${String(name)}}}: the HTML part escapes every value`,
+  );
+}
+
 /**
  * Walks a template's syntax tree and collects the root variables it reads. Helpers other
- * than the built-in ones and partials are refused.
+ * than the built-in ones, partials and unescaped values in the HTML part are refused.
  */
 function collect(node: Node, scope: Scope, refs: References): void {
   const visit = (child: unknown, inner: Scope = scope) => {
@@ -55,14 +76,20 @@ function collect(node: Node, scope: Scope, refs: References): void {
     case 'MustacheStatement':
     case 'SubExpression':
     case 'BlockStatement': {
+      refuseRaw(node, scope);
       const callee = (node.path as { original: string }).original;
       const params = (node.params as unknown[] | undefined) ?? [];
       const pairs = (node.hash as { pairs?: { value: unknown }[] } | undefined)?.pairs ?? [];
       const isCall = node.type === 'BlockStatement' || params.length > 0 || pairs.length > 0;
       if (!isCall) return visit(node.path);
-      if (!BUILT_IN_HELPERS.has(callee)) {
-        throw new UserError(`the helper "${callee}" is not available`);
-      }
+      if (callee === 'log')
+        throw refuse(
+          node,
+          '{{log …}} is not allowed: it would print to the terminal while rendering',
+          'remove it; to see what the emails hold, render with --dry-run and open the .eml files',
+        );
+      if (!BUILT_IN_HELPERS.has(callee))
+        throw refuse(node, `the helper "${callee}" is not available`);
       const tested =
         (callee === 'if' || callee === 'unless') && params.length === 1
           ? rootName(params[0])
@@ -72,7 +99,7 @@ function collect(node: Node, scope: Scope, refs: References): void {
       pairs.forEach((pair) => visit(pair.value));
       const shifted = scope.shifted || callee === 'each' || callee === 'with';
       const guarded = tested ? new Set([...scope.guarded, tested]) : scope.guarded;
-      visit(node.program, { shifted, guarded });
+      visit(node.program, { html: scope.html, shifted, guarded });
       return visit(node.inverse);
     }
     case 'PathExpression': {
@@ -82,7 +109,7 @@ function collect(node: Node, scope: Scope, refs: References): void {
     }
     case 'PartialStatement':
     case 'PartialBlockStatement':
-      throw new UserError('partials ({{> …}}) are not supported');
+      throw refuse(node, 'partials ({{> …}}) are not supported');
     default:
       return;
   }
@@ -105,16 +132,17 @@ export interface LoadedTemplates {
   warnings: string[];
 }
 
-function parse(where: string, source: string): References {
+function parse(where: string, source: string, html: boolean): References {
   const refs: References = { required: new Set(), optional: new Set() };
   try {
     collect(
       Handlebars.parse(source) as unknown as Node,
-      { shifted: false, guarded: new Set() },
+      { html, shifted: false, guarded: new Set() },
       refs,
     );
   } catch (error) {
-    if (error instanceof UserError) throw new UserError(`${where}: ${error.message}`);
+    if (error instanceof UserError)
+      throw new UserError(`${where}, ${error.message}`, { hint: error.hint });
     const first = (error as Error).message.split('\n')[0] ?? '';
     throw new UserError(`${where} is not a valid template: ${first}`);
   }
@@ -133,7 +161,7 @@ export function loadTemplates(dir: string, extraColumns: string[]): LoadedTempla
   for (const part of PARTS) {
     const source = readPart(dir, part);
     const where = path.join(dir, `${part}.hbs`);
-    const refs = parse(where, source);
+    const refs = parse(where, source, part === 'html');
     const unknown = [...refs.required].filter((name) => !known.includes(name));
     if (unknown.length > 0) {
       const list = unknown.map((n) => `{{${n}}}`).join(', ');

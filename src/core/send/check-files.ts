@@ -40,8 +40,11 @@ function headerProblem(h: InviteHeaders, entry: ManifestEntry): string | undefin
   if (h.inviteId !== entry.inviteId)
     return `X-Beta-Invite-Id is ${h.inviteId ?? 'missing'}, not ${entry.inviteId}`;
   if (!h.from) return 'no From address';
-  // The envelope goes to the To address only: a Cc would not be delivered, a Bcc would show.
-  if (h.copies) return 'a Cc or Bcc header; send delivers to the To address only';
+  // The envelope goes to the To address only: a Cc would not be delivered, a Bcc would
+  // show, and a command run with -t would deliver to every one of them. Never sent, even
+  // with --accept-edits.
+  if (h.extraRecipients.length > 0)
+    return `${h.extraRecipients.join(', ')}; send delivers to the one To address only`;
   const to = h.to.map((a) => a.toLowerCase());
   if (to.length !== 1 || to[0] !== entry.email.toLowerCase()) {
     return `To is ${h.to.join(', ') || 'empty'}, not ${entry.email}`;

@@ -1,6 +1,7 @@
-import { errnoCode, toError } from '../errors.js';
 import fs from 'node:fs';
 import path from 'node:path';
+import { toError } from '../errors.js';
+import { openLogNoFollow } from './no-follow.js';
 
 /** Lines written per write+fsync at most; more wait for the next round. */
 const MAX_BATCH = 512;
@@ -29,16 +30,23 @@ export class DurableLog<T> {
     private readonly onDurable: (values: T[]) => void,
   ) {}
 
-  /** Opens `file` for appending, first cutting a torn last line left by a crash. */
+  /**
+   * Opens `file` for appending, first cutting a torn last line left by a crash. Never
+   * through a link planted in its place (refused with a UserError, the target untouched).
+   */
   static async open<T>(
     file: string,
     onDurable: (values: T[]) => void = () => {},
   ): Promise<DurableLog<T>> {
-    const existed = repairTornTail(file);
-    const handle = await fs.promises.open(file, 'a', 0o644);
-    if (!existed) {
-      await handle.sync();
-      syncDirectory(path.dirname(file));
+    const { handle, created } = await openLogNoFollow(file);
+    try {
+      if (created) {
+        await handle.sync();
+        syncDirectory(path.dirname(file));
+      } else await repairTornTail(handle);
+    } catch (error) {
+      await handle.close();
+      throw error;
     }
     return new DurableLog<T>(file, handle, onDurable);
   }
@@ -89,19 +97,12 @@ async function writeAll(handle: fs.promises.FileHandle, data: Buffer): Promise<v
 /**
  * A crash in the middle of an append can leave a last line without its newline; the next
  * append would glue onto it and corrupt a good line. That line was never acknowledged
- * (its fsync had not returned), so cutting it is exact. Returns whether the file existed.
+ * (its fsync had not returned), so cutting it is exact.
  */
-export function repairTornTail(file: string): boolean {
-  let text: Buffer;
-  try {
-    text = fs.readFileSync(file);
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return false;
-    throw error;
-  }
-  if (text.length === 0 || text[text.length - 1] === 0x0a) return true;
-  fs.truncateSync(file, text.lastIndexOf(0x0a) + 1);
-  return true;
+export async function repairTornTail(handle: fs.promises.FileHandle): Promise<void> {
+  const text = await handle.readFile();
+  if (text.length === 0 || text[text.length - 1] === 0x0a) return;
+  await handle.truncate(text.lastIndexOf(0x0a) + 1);
 }
 
 /** Makes a new file's directory entry durable (Linux, macOS; a no-op where unsupported). */

@@ -10,8 +10,12 @@ export interface InviteHeaders {
   inviteId: string | undefined;
   /** `X-Beta-Invite-Preview`: rendered by `render --dry-run`, never to be sent. */
   preview: boolean;
-  /** A Cc or Bcc header is present. */
-  copies: boolean;
+  /**
+   * Headers besides the first To that name recipients (`a Bcc header`, `a second To
+   * header`, `a Resent-To header`…): a command run with -t, a relay or a mail client
+   * could deliver to them, so a message carrying any is never sent.
+   */
+  extraRecipients: string[];
 }
 
 /** The header block of a message (up to the first empty line), unfolded. */
@@ -22,16 +26,30 @@ function headerLines(raw: Buffer): string[] {
   return block.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/);
 }
 
-/** The first value of each header, by lower-case name. */
-function headerMap(raw: Buffer): Map<string, string> {
-  const map = new Map<string, string>();
+/** Each header as (lower-case name, name as written, value), in order. */
+function headerList(raw: Buffer): { key: string; name: string; value: string }[] {
+  const list: { key: string; name: string; value: string }[] = [];
   for (const line of headerLines(raw)) {
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
-    const name = line.slice(0, colon).trim().toLowerCase();
-    if (!map.has(name)) map.set(name, line.slice(colon + 1).trim());
+    const name = line.slice(0, colon).trim();
+    list.push({ key: name.toLowerCase(), name, value: line.slice(colon + 1).trim() });
   }
-  return map;
+  return list;
+}
+
+/** Every header a mail system may take recipients from (RFC 5322 §3.6.3, §3.6.6). */
+const RECIPIENT_HEADERS = new Set(['to', 'cc', 'bcc', 'resent-to', 'resent-cc', 'resent-bcc']);
+
+function extraRecipients(list: { key: string; name: string }[]): string[] {
+  const extra: string[] = [];
+  let to = 0;
+  for (const { key, name } of list) {
+    if (!RECIPIENT_HEADERS.has(key)) continue;
+    if (key === 'to' && to++ === 0) continue;
+    extra.push(key === 'to' ? 'a second To header' : `a ${name} header`);
+  }
+  return extra;
 }
 
 function addresses(value: string | undefined): string[] {
@@ -43,12 +61,13 @@ function addresses(value: string | undefined): string[] {
 
 /** Reads From, To and the invite headers of an .eml file. */
 export function readInviteHeaders(raw: Buffer): InviteHeaders {
-  const headers = headerMap(raw);
+  const list = headerList(raw);
+  const first = (key: string) => list.find((h) => h.key === key)?.value;
   return {
-    from: addresses(headers.get('from'))[0],
-    to: addresses(headers.get('to')),
-    inviteId: headers.get('x-beta-invite-id'),
-    preview: headers.has('x-beta-invite-preview'),
-    copies: headers.has('cc') || headers.has('bcc'),
+    from: addresses(first('from'))[0],
+    to: addresses(first('to')),
+    inviteId: first('x-beta-invite-id'),
+    preview: first('x-beta-invite-preview') !== undefined,
+    extraRecipients: extraRecipients(list),
   };
 }

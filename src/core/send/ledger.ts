@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { UserError, errorMessage } from '../errors.js';
-import { OUTDIR, readJsonLines } from '../outdir/files.js';
+import { DamagedLineError, OUTDIR, readJsonLines } from '../outdir/files.js';
+import { assertPlainLog } from './no-follow.js';
 
 /** One line of `DIR/sent.jsonl`: a message the transport accepted, durable before it counts. */
 export const sentLine = z.object({
@@ -36,14 +37,17 @@ export interface FailedLine {
 /** The invites already in `DIR/sent.jsonl`, with when they were accepted. */
 export function readSentLedger(dir: string): Map<string, string> {
   const file = path.join(dir, OUTDIR.sent);
+  // send-failed.jsonl is only appended to, but a link there must stop the run as early.
+  assertPlainLog(file);
+  assertPlainLog(path.join(dir, OUTDIR.sendFailed));
   let values: unknown[];
   try {
     values = readJsonLines(file);
   } catch (error) {
-    if (!(error instanceof SyntaxError)) {
+    if (!(error instanceof DamagedLineError)) {
       throw new UserError(`cannot read ${file}: ${errorMessage(error)}`);
     }
-    throw new UserError(`${file} is damaged (a line in the middle is not JSON)`, {
+    throw new UserError(`${file}: line ${error.line} is damaged (not JSON)`, {
       hint: 'inspect it: it records what was sent, do not delete it',
     });
   }

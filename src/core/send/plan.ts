@@ -5,6 +5,7 @@ import { readManifest, type ManifestEntry } from '../outdir/manifest.js';
 import { checkFiles, type SendItem } from './check-files.js';
 import { readInviteStates, type InviteState } from './invites-db.js';
 import { readSentLedger } from './ledger.js';
+import { checkRecipients } from './recipients.js';
 
 /** Why an invite of the folder is not sent by this run. */
 export type SkipReason = 'redeemed' | 'expired';
@@ -98,6 +99,7 @@ export async function planSend(options: PlanOptions): Promise<SendPlan> {
       },
     );
   }
+  await checkRecipients(options.sql, options.dir, checked.items);
   plan.items = checked.items;
   plan.edited = checked.edited;
   return plan;

@@ -67,14 +67,17 @@ export function parseCommandLine(commandLine: string): string[] {
 
 /**
  * A sendmail-compatible command (msmtp, sendmail, postfix's sendmail…), one process per
- * message: the exact .eml bytes on stdin, the envelope as `-i -f FROM -- TO…`. Exit 0 is
- * accepted, 75 (EX_TEMPFAIL) transient, anything else permanent with the command's stderr.
+ * message: the exact .eml bytes on stdin, the envelope as `-i -f FROM -- TO…` (without
+ * the recipients when the command has `-t`). Exit 0 is accepted; a 4xx server reply in
+ * msmtp's stderr or exit 75 (EX_TEMPFAIL) is transient; anything else is permanent, with
+ * the command's stderr.
  * We spawn it ourselves rather than use nodemailer's sendmail transport, which drops `-f`
  * with custom arguments, does not split the command and loses the program's stderr.
  */
 export function createCommandTransport(options: CommandTransportOptions): Transport {
   const [program = '', ...args] = parseCommandLine(options.commandLine);
   const label = commandLabel(options.commandLine);
+  const readsRecipients = args.some(isReadRecipients);
   let executable: string | undefined;
   return {
     label,
@@ -93,7 +96,10 @@ export function createCommandTransport(options: CommandTransportOptions): Transp
       return Promise.resolve();
     },
     send(message) {
-      const argv = [...args, '-i', '-f', message.from, '--', ...message.to];
+      // With -t the command reads the recipients from the headers: giving them as
+      // arguments too makes msmtp deliver each message twice.
+      const recipients = readsRecipients ? [] : ['--', ...message.to];
+      const argv = [...args, '-i', '-f', message.from, ...recipients];
       return runOnce(
         executable ?? program,
         path.basename(program),
@@ -104,6 +110,25 @@ export function createCommandTransport(options: CommandTransportOptions): Transp
     },
     close: () => Promise.resolve(),
   };
+}
+
+/** `-t`, `--read-recipients`, or a cluster of sendmail's flag letters holding t (`-ti`). */
+function isReadRecipients(word: string): boolean {
+  return word === '--read-recipients' || /^-[itv]*t[itv]*$/.test(word);
+}
+
+/**
+ * Whether a failed run is worth retrying. msmtp exits 69 or 65 for a refused message
+ * whether the server said 4xx or 5xx; its stderr says which (`server message: 451 …`), so
+ * the last server reply decides, and without one the exit status does (75 EX_TEMPFAIL).
+ */
+export function isTransient(code: number | null, stderr: string): boolean {
+  if (code === null) return true;
+  const replies = [...stderr.matchAll(/server message: ([245])\d\d\b/g)];
+  const last = replies[replies.length - 1]?.[1];
+  if (last === '4') return true;
+  if (last === '5') return false;
+  return code === EX_TEMPFAIL;
 }
 
 function runOnce(
@@ -147,7 +172,7 @@ function runOnce(
       const reason = `${timedOut ? `${name} timed out after ${timeoutMs} ms; ` : ''}${what}${said ? `: ${said}` : ''}`;
       // A killed process may or may not have handed the message over: retrying is the
       // lesser evil, as the relay's own queue would do.
-      resolve({ accepted: false, transient: code === EX_TEMPFAIL || code === null, reason });
+      resolve({ accepted: false, transient: isTransient(code, stderr), reason });
     });
     child.stdin.end(input);
   });

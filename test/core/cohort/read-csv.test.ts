@@ -8,6 +8,7 @@ import {
   readCsv,
   type CsvRow,
 } from '../../../src/core/cohort/read-csv.js';
+import type { UserError } from '../../../src/core/errors.js';
 import { fixture } from '../../helpers/paths.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bi-csv-'));
@@ -157,6 +158,10 @@ describe('readCsv', () => {
   it('says in one line why a path cannot be read', async () => {
     const missing = await failure(path.join(dir, 'missing.csv'));
     const directory = await failure(dir);
+    expect((missing as UserError).hint).toBe(
+      `check the path; the current folder is ${process.cwd()}`,
+    );
+    expect((directory as UserError).hint).toBe('pass the cohort CSV file itself, not its folder');
     expect([missing, directory].map((e) => (e as Error).message.replace(dir, 'DIR')))
       .toMatchInlineSnapshot(`
       [

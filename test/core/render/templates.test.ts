@@ -51,17 +51,44 @@ describe('loadTemplates', () => {
   it('refuses unknown helpers and partials', () => {
     expect(failure(() => loadTemplates(templateDir({ html: '{{uppercase code}}' }), [])))
       .toMatchInlineSnapshot(`
-      "TMP/DIR/html.hbs: the helper "uppercase" is not available
+      "TMP/DIR/html.hbs, line 1: the helper "uppercase" is not available
       "
     `);
     expect(failure(() => loadTemplates(templateDir({ html: '{{> footer}}' }), [])))
       .toMatchInlineSnapshot(`
-      "TMP/DIR/html.hbs: partials ({{> …}}) are not supported
+      "TMP/DIR/html.hbs, line 1: partials ({{> …}}) are not supported
       "
     `);
     expect(failure(() => loadTemplates(templateDir({ text: '{{#if code}}' }), []))).toMatch(
       /text.hbs is not a valid template/,
     );
+  });
+
+  it('refuses unescaped values in the HTML part and {{log}} anywhere, naming the line', () => {
+    const html = '<p>Bonjour</p>\n{{#if name}}\n  <p>{{{name}}}</p>\n{{/if}}';
+    expect(failure(() => loadTemplates(templateDir({ html }), ['name']))).toMatchInlineSnapshot(`
+      "TMP/DIR/html.hbs, line 3: {{{name}}} would put the value into the HTML part unescaped
+      write {{name}}: the HTML part escapes every value"
+    `);
+    expect(failure(() => loadTemplates(templateDir({ html: '<p>{{code}}</p>\n{{& email}}' }), [])))
+      .toMatchInlineSnapshot(`
+      "TMP/DIR/html.hbs, line 2: {{{email}}} would put the value into the HTML part unescaped
+      write {{email}}: the HTML part escapes every value"
+    `);
+    expect(
+      failure(() => loadTemplates(templateDir({ text: '{{code}}\n\n{{log email cohort}}' }), [])),
+    ).toMatchInlineSnapshot(`
+      "TMP/DIR/text.hbs, line 3: {{log …}} is not allowed: it would print to the terminal while rendering
+      remove it; to see what the emails hold, render with --dry-run and open the .eml files"
+    `);
+    expect(failure(() => loadTemplates(templateDir({ subject: '{{#log code}}x{{/log}}' }), [])))
+      .toMatchInlineSnapshot(`
+      "TMP/DIR/subject.hbs, line 1: {{log …}} is not allowed: it would print to the terminal while rendering
+      remove it; to see what the emails hold, render with --dry-run and open the .eml files"
+    `);
+    // The text part is never escaped: three braces there change nothing, and are allowed.
+    const plain = loadTemplates(templateDir({ text: '{{{code}}} {{email}}' }), []);
+    expect(plain.templates.text({ ...vars, code: '<b>' })).toBe('<b> a@example.org');
   });
 
   it('allows a column only tested by #if, with a warning when the cohort lacks it', () => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DurableLog, repairTornTail } from '../../../src/core/send/durable-log.js';
+import { DurableLog } from '../../../src/core/send/durable-log.js';
 import { readSentLedger } from '../../../src/core/send/ledger.js';
 
 function tempFile(name: string): string {
@@ -46,9 +46,22 @@ describe('DurableLog', () => {
     await log.close();
     expect(fs.readFileSync(file, 'utf8')).toBe('{"n":1}\n{"n":2}\n{"n":3}\n');
     fs.writeFileSync(file, 'torn without any newline');
-    expect(repairTornTail(file)).toBe(true);
+    await (await DurableLog.open(file)).close();
     expect(fs.readFileSync(file, 'utf8')).toBe('');
-    expect(repairTornTail(path.join(path.dirname(file), 'absent.jsonl'))).toBe(false);
+  });
+
+  it('refuses a link planted as the log, leaving its target untouched', async () => {
+    const file = tempFile('sent.jsonl');
+    const target = tempFile('elsewhere.txt');
+    fs.writeFileSync(target, 'precious\nno newline at the end');
+    fs.symlinkSync(target, file);
+    await expect(DurableLog.open(file)).rejects.toThrow(`${file} is a symbolic link`);
+    fs.rmSync(file);
+    fs.symlinkSync(path.join(path.dirname(file), 'dangling'), file);
+    await expect(DurableLog.open(file)).rejects.toThrow(`${file} is a symbolic link`);
+    expect(fs.existsSync(path.join(path.dirname(file), 'dangling'))).toBe(false);
+    expect(fs.readFileSync(target, 'utf8')).toBe('precious\nno newline at the end');
+    expect(() => readSentLedger(path.dirname(file))).toThrow(`${file} is a symbolic link`);
   });
 
   it('rejects appends once the file cannot be written', async () => {

@@ -15,7 +15,7 @@ describe('readInviteHeaders', () => {
       to: ['Alice@example.org'],
       inviteId: '0b6f5c3e-8f1a-4c5e-9d7a-2b1c3d4e5f60',
       preview: false,
-      copies: false,
+      extraRecipients: [],
     });
   });
 
@@ -38,7 +38,7 @@ describe('readInviteHeaders', () => {
       to: ['bob@example.net', 'carol@example.net'],
       inviteId: 'abc',
       preview: true,
-      copies: true,
+      extraRecipients: ['a Bcc header'],
     });
   });
 
@@ -51,7 +51,34 @@ describe('readInviteHeaders', () => {
       to: [],
       inviteId: undefined,
       preview: false,
-      copies: false,
+      extraRecipients: [],
     });
+  });
+});
+
+describe('extra recipients', () => {
+  it('lists every recipient header besides the first To, in any case', () => {
+    const raw = Buffer.from(
+      [
+        'From: beta@example.org',
+        'To: alice@example.org',
+        'resent-bcc: eve@example.com',
+        'Resent-To: mallory@example.com',
+        'RESENT-CC: trent@example.com',
+        'Cc: carol@example.com',
+        'to: bob@example.com',
+        '',
+        'body',
+      ].join('\r\n'),
+    );
+    const h = readInviteHeaders(raw);
+    expect(h.to).toEqual(['alice@example.org']);
+    expect(h.extraRecipients).toEqual([
+      'a resent-bcc header',
+      'a Resent-To header',
+      'a RESENT-CC header',
+      'a Cc header',
+      'a second To header',
+    ]);
   });
 });

@@ -6,6 +6,7 @@ import { errorMessage } from '../../../src/core/errors.js';
 import {
   createCommandTransport,
   findExecutable,
+  isTransient,
   parseCommandLine,
 } from '../../../src/core/transports/command.js';
 import { composeEml } from '../../helpers/outdir.js';
@@ -132,5 +133,19 @@ describe('findExecutable', () => {
       '~/my rc',
       '$HOME',
     ]);
+  });
+});
+
+describe('isTransient', () => {
+  it("trusts msmtp's last server reply over its exit status, then EX_TEMPFAIL", () => {
+    const said = (code: string) =>
+      `msmtp: recipient address a@b.c not accepted by the server\nmsmtp: server message: ${code} Try later\n`;
+    expect(isTransient(69, said('451'))).toBe(true);
+    expect(isTransient(65, said('550'))).toBe(false);
+    expect(isTransient(75, said('554'))).toBe(false);
+    expect(isTransient(69, said('250') + said('421'))).toBe(true);
+    expect(isTransient(75, 'sendmail: queue busy')).toBe(true);
+    expect(isTransient(1, 'error')).toBe(false);
+    expect(isTransient(null, '')).toBe(true);
   });
 });
