@@ -28,6 +28,10 @@ export interface Settings {
   /** `LOOP=1`: `monitor` repeats. */
   loop: boolean;
   checkInterval: string | undefined;
+  /** `BOUNCES_IMAP_URL`: the mailbox `bounces` reads when given no SOURCE (keeps it off `ps`). */
+  bouncesImapUrl: string | undefined;
+  /** `BOUNCES_IMAP_PASSWORD`: the IMAP password when the URL has none. */
+  bouncesImapPassword: string | undefined;
   /** The raw environment, for the monitor's `tokenEnv` lookups only. */
   env: Readonly<Record<string, string | undefined>>;
 }
@@ -57,6 +61,8 @@ export function readSettings(env: Record<string, string | undefined>, cwd: strin
     searchPath: env.PATH,
     loop: flag(env.LOOP),
     checkInterval: nonEmpty(env.CHECK_INTERVAL),
+    bouncesImapUrl: nonEmpty(env.BOUNCES_IMAP_URL),
+    bouncesImapPassword: env.BOUNCES_IMAP_PASSWORD,
     env,
   };
 }
