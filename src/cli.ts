@@ -111,6 +111,24 @@ export function buildProgram(run: Runner): Command {
     );
 
   program
+    .command('bounces')
+    .description('record delivery failures (DSNs) from a mailbox: hard, soft, per invite')
+    .argument('[source]', 'a Maildir, an mbox file, an .eml file or a folder of .eml files')
+    .option(
+      '--imap <url>',
+      'read an IMAP mailbox instead, read-only: imaps://USER:PASS@HOST/INBOX (or BOUNCES_IMAP_URL)',
+    )
+    .option(
+      '--return-path <pattern>',
+      "the VERP envelope sender, e.g. 'bounces+{invite}@example.org'",
+    )
+    .option('--dry-run', 'read and count, record nothing')
+    .option('--json', 'print one JSON document')
+    .action((source: string | undefined, opts: Record<string, unknown>) =>
+      run(() => import('./commands/bounces.js'), { source, ...opts }),
+    );
+
+  program
     .command('report')
     .description('attribution by cohort: invited, sent, redeemed, pending, expired, revoked')
     .addOption(new Option('--format <format>', 'table (default)').choices(['table', 'csv', 'json']))
