@@ -22,7 +22,7 @@ export interface ImapAddress {
 }
 
 const HINT =
-  'expected imaps://USER:PASSWORD@HOST/INBOX (or imap://… with STARTTLS); percent-encode @ : / in the password, or give it in BOUNCES_IMAP_PASSWORD';
+  'expected imaps://USER@HOST/INBOX (or imap://… with STARTTLS), the password after USER: (percent-encoded) or in BOUNCES_IMAP_PASSWORD';
 const PARAMS = [
   'requireTLS',
   'tls.rejectUnauthorized',
