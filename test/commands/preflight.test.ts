@@ -106,7 +106,7 @@ describe('preflight', () => {
       "Preflight of HOME/cohort.csv (T-72h checklist), DATE:
 
       ✅ database             DATABASE
-      ✅ migrations           5 applied, none pending
+      ✅ migrations           6 applied, none pending
       ✅ users table          public.users is present
       ✅ cohort               60 recipient(s), 4 label(s), 30 creator row(s)
       ✅ templates            "Votre invitation à la bêta" from L'équipe bêta <beta@example.org>, links https://beta.example.org/inscription?code=ABCDEFGHJKMNPQRS and https://forms.example.org/retours
