@@ -265,7 +265,7 @@ describe.runIf(dbKind === 'server')('preflight on a server that is not ready', (
     expect(run.exitCode).toBe(1);
     expect(lines(run, 'migrations', 'users')).toMatchInlineSnapshot(`
       [
-        "🔴 migrations           5 pending: 990_beta_invites.sql, 991_beta_invites_sent_at.sql, 992_beta_invites_email_lookup.sql, … — run beta-invites migrate (preflight applies nothing)",
+        "🔴 migrations           6 pending: 990_beta_invites.sql, 991_beta_invites_sent_at.sql, 992_beta_invites_email_lookup.sql, … — run beta-invites migrate (preflight applies nothing)",
         "🔴 users table          public.users is missing — beta_invites.sent_by references it: run the host application's migrations first",
       ]
     `);
