@@ -1,10 +1,12 @@
 import { CommanderError } from 'commander';
 import { buildProgram, type Runner } from './cli.js';
-import { parseOptions } from './commands/options.js';
+import type { AnyHandler, Invocation } from './commands/shared/define.js';
+import { repeatCommand, secretOnCommandLine } from './commands/shared/command-line.js';
+import { resolveOptions } from './commands/shared/resolve.js';
 import { readSettings } from './core/config.js';
 import type { Context } from './core/context.js';
 import type { Database } from './core/db/database.js';
-import { ExitCode, UserError, errorMessage } from './core/errors.js';
+import { ExitCode, UserError, errnoCode, errorMessage } from './core/errors.js';
 import { isClosedSocketWrite } from './core/db/connection-loss.js';
 import { redactUrls } from './core/db/url.js';
 import { createOutput } from './core/output.js';
@@ -15,6 +17,23 @@ const controller = new AbortController();
 let debug = settings.debug || process.argv.includes('--debug');
 let database: Database | undefined;
 let handlesInterrupt = false;
+/** `--json` (or `--format json`): an error is then one JSON document on stdout as well. */
+let jsonMode = wantsJson(process.argv.slice(2));
+
+function wantsJson(words: readonly string[]): boolean {
+  return words.some(
+    (word, i) =>
+      word === '--json' ||
+      word === '--format=json' ||
+      (word === '--format' && words[i + 1] === 'json'),
+  );
+}
+
+// A reader that stops early (`beta-invites report | head -1`) closes stdout: what is left
+// to print is dropped quietly, as git does, and the command still finishes its work.
+process.stdout.on('error', (error) => {
+  if (errnoCode(error) !== 'EPIPE') throw error;
+});
 
 /** Closes the database (bounded) and exits: for commands that do not stop by themselves. */
 async function stopNow(signal: NodeJS.Signals): Promise<never> {
@@ -43,23 +62,36 @@ process.on('uncaughtException', (error) => {
   process.exit(process.exitCode ?? ExitCode.blocked);
 });
 
-function report(error: unknown): void {
-  if (error instanceof UserError) {
-    out.error(`beta-invites: ${redactUrls(error.message)}`);
-    if (error.hint) out.error(`  ${redactUrls(error.hint)}`);
-    process.exitCode = error.exitCode;
-    return;
-  }
-  out.error(`beta-invites: unexpected error: ${redactUrls(errorMessage(error))}`);
-  if (debug && error instanceof Error && error.stack) out.error(redactUrls(error.stack));
-  else out.error('  rerun with --debug for the stack trace');
-  process.exitCode = ExitCode.blocked;
+/** One line on stderr (and a JSON document on stdout with `--json`), and the exit code. */
+function fail(message: string, hint: string | undefined, exitCode: ExitCode): void {
+  out.error(`beta-invites: ${message}`);
+  if (hint) out.error(`  ${hint}`);
+  if (jsonMode) out.json({ error: message, hint: hint ?? null, exitCode });
+  process.exitCode = exitCode;
 }
 
-const run: Runner = async (load, raw) => {
-  const { default: command } = await load();
+function report(error: unknown): void {
+  if (error instanceof UserError) {
+    const hint = error.hint === undefined ? undefined : redactUrls(error.hint);
+    return fail(redactUrls(error.message), hint, error.exitCode);
+  }
+  const stack = debug && error instanceof Error ? error.stack : undefined;
+  const hint = stack ? redactUrls(stack) : 'rerun with --debug for the stack trace';
+  fail(`unexpected error: ${redactUrls(errorMessage(error))}`, hint, ExitCode.blocked);
+}
+
+const run: Runner = async (definition, raw) => {
+  jsonMode = raw.cli.json === true || raw.cli.format === 'json';
+  const resolved = resolveOptions(definition, { ...raw, env: settings.env });
+  const loaded = await definition.load();
+  const command = loaded as AnyHandler;
   handlesInterrupt = command.handlesInterrupt === true;
-  const options = parseOptions(command.schema, raw);
+  const options = resolved.options as never;
+  const invocation: Invocation<Record<string, unknown>> = {
+    sources: resolved.sources,
+    repeat: (change) => repeatCommand(definition, resolved, change),
+    secretOnCommandLine: secretOnCommandLine(definition, resolved),
+  };
   let opened: Promise<Database> | undefined;
   const ctx: Context = {
     settings,
@@ -67,14 +99,13 @@ const run: Runner = async (load, raw) => {
     cwd: process.cwd(),
     clock: () => new Date(),
     signal: controller.signal,
-    debug,
     db: () =>
       (opened ??= import('./core/db/open.js').then(async ({ openDatabase }) => {
         database = await openDatabase(settings, { notice: (m) => out.error(m) });
         return database;
       })),
   };
-  const result = await command.run(options, ctx);
+  const result = await command.run(options, ctx, invocation);
   command.print(result, options, ctx);
   process.exitCode = command.exitCode(result, options);
 };
@@ -88,12 +119,16 @@ async function main(): Promise<void> {
     await program.parseAsync(process.argv);
   } catch (error) {
     if (error instanceof CommanderError) {
-      process.exitCode =
+      const ok =
         error.exitCode === 0 ||
         error.code === 'commander.helpDisplayed' ||
-        error.code === 'commander.version'
-          ? ExitCode.ok
-          : ExitCode.usage;
+        error.code === 'commander.version';
+      // Commander has printed its line on stderr; with --json, stdout says it too.
+      if (!ok && jsonMode) {
+        const message = error.message.replace(/^error: /, '');
+        out.json({ error: message, hint: 'see beta-invites --help', exitCode: ExitCode.usage });
+      }
+      process.exitCode = ok ? ExitCode.ok : ExitCode.usage;
     } else {
       report(error);
     }

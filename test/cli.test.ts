@@ -137,7 +137,7 @@ register(${JSON.stringify(pathToFileURL(hooks).href)}, { data: { log: ${JSON.str
 
   it('neither does validate-cohort without --check-users', async () => {
     const urls = await resolvedBy([bin, 'validate-cohort', path.join(root, 'fixtures/cohort.csv')]);
-    expect(urls.some((u) => u.endsWith('/dist/commands/validate-cohort.js'))).toBe(true);
+    expect(urls.some((u) => u.endsWith('/dist/commands/validate-cohort/run.js'))).toBe(true);
     expect(urls.filter((u) => heavy.test(u))).toEqual([]);
   });
 });

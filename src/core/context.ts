@@ -16,6 +16,4 @@ export interface Context {
   signal: AbortSignal;
   /** Opens the run's database on first call (later calls return the same one). */
   db: () => Promise<Database>;
-  /** Global `--debug`. */
-  debug: boolean;
 }

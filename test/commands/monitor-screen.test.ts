@@ -1,6 +1,6 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
-import { frame, renderScreen } from '../../src/commands/monitor-screen.js';
+import { frame, renderScreen } from '../../src/commands/monitor/screen.js';
 import type { GateResult } from '../../src/core/gates/types.js';
 import type { GateTrack } from '../../src/core/monitor/damping.js';
 import type { CycleEvent } from '../../src/core/monitor/watch.js';

@@ -253,13 +253,17 @@ describe('monitor: bad input', () => {
       ],
       [['--on-change', 'notify'], {}, '--on-change only applies with --watch (or LOOP=1)'],
       [['--interval', '5'], {}, '--interval only applies with --watch (or LOOP=1)'],
-      [['--watch', '--interval', '0'], {}, '--interval: expected a whole number ≥ 1'],
-      [['--watch', '--fail-after', 'two'], {}, '--fail-after: expected a whole number ≥ 1'],
+      [['--watch', '--interval', '0'], {}, '--interval: expected a whole number ≥ 1 (got "0")'],
+      [
+        ['--watch', '--fail-after', 'two'],
+        {},
+        '--fail-after: expected a whole number ≥ 1 (got "two")',
+      ],
       [['--watch', '--on-change', 'notify "oops'], {}, '--on-change: unterminated double quote'],
       [
         [],
         { LOOP: '1', CHECK_INTERVAL: '5m' },
-        'CHECK_INTERVAL: expected a whole number of seconds ≥ 1, got "5m"',
+        'CHECK_INTERVAL: expected a whole number ≥ 1 (got "5m")',
       ],
     ];
     for (const [args, extra, message] of cases) {

@@ -81,7 +81,7 @@ describe('render', () => {
     expect(clean(run.stdout)).toMatchInlineSnapshot(`
       "Rendered 11 invitation(s) into out-second/: 11 new invite(s), 0 reused.
       1 recipient(s) failed; they are listed with the reason in out-second/failed.csv.
-        after fixing the cause: beta-invites render out-second/failed.csv --out out-second
+        after fixing the cause: beta-invites render out-second/failed.csv --out out-second --force
         review:   the .eml files in out-second/ (open one in a mail client)
         manifest: out-second/manifest.jsonl
         next:     beta-invites send out-second   (a dry run; add --confirm to send)"

@@ -142,8 +142,8 @@ describe('report', () => {
       [
         64,
         "",
-        "beta-invites: option '--format <format>' argument 'xml' is invalid. Allowed choices are table, csv, json.
-        see beta-invites --help",
+        "beta-invites: --format: expected table, csv or json
+        see beta-invites report --help",
       ]
     `);
     const both = await runCli(['report', '--json', '--format', 'csv'], { db });

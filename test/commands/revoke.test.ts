@@ -158,7 +158,7 @@ describe('revoke', () => {
         64,
         "",
         "beta-invites: --reason: expected a reason
-        see --help",
+        see beta-invites revoke --help",
       ]
     `);
   });

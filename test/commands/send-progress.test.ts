@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { progressDisplay } from '../../src/commands/send-progress.js';
+import { progressDisplay } from '../../src/commands/send/progress.js';
 import { memoryOutput } from '../../src/core/output.js';
 
 describe('send progress without a terminal', () => {

@@ -205,13 +205,13 @@ describe('send refuses', { timeout: 240_000 }, () => {
     ];
     expect(runs.map((r) => r.exitCode)).toEqual([64, 64, 64]);
     expect(runs.map((r) => said(r, out.dir)).join('\n')).toMatchInlineSnapshot(`
-    "beta-invites: --smtp and --send-cmd cannot be used together
-      choose one transport
-    beta-invites: --rate: expected N/s, N/m or N/h, e.g. 10/s (got "fast")
-      see --help
-    beta-invites: --concurrency: expected a whole number ≥ 1; --retries: expected a whole number ≥ 0
-      see --help"
-  `);
+      "beta-invites: --smtp and --send-cmd cannot be used together
+        choose one transport
+      beta-invites: --rate: expected N/s, N/m or N/h, e.g. 10/s (got "fast")
+        see beta-invites send --help
+      beta-invites: --concurrency: expected a whole number from 1 to 100 (got "0"); --retries: expected a whole number from 0 to 20 (got "-1")
+        see beta-invites send --help"
+    `);
     const both = await runCli(['send', out.dir], {
       db,
       env: { SMTP_URL: sink.url(), SEND_CMD: 'msmtp' },
@@ -233,17 +233,17 @@ describe('send refuses', { timeout: 240_000 }, () => {
     expect(dry.exitCode).toBe(0);
     expect(normalize(dry.stdout, { [out.dir]: 'DIR', [String(sink.port)]: 'PORT' }))
       .toMatchInlineSnapshot(`
-      "Dry run: nothing was sent.
-        folder       DIR (4 invitation(s) in manifest.jsonl)
-        transport    smtp://127.0.0.1:PORT
-        sent before  0
-        skipped      1 already redeemed, 1 expired or revoked
-        would send   2:
-          state003@example.net
-          state004@example.net
-      To send them for real:
-        beta-invites send DIR --confirm --smtp smtp://127.0.0.1:PORT"
-    `);
+        "Dry run: nothing was sent.
+          folder       DIR (4 invitation(s) in manifest.jsonl)
+          transport    smtp://127.0.0.1:PORT
+          sent before  0
+          skipped      1 already redeemed, 1 expired or revoked
+          would send   2:
+            state003@example.net
+            state004@example.net
+        To send them for real:
+          beta-invites send DIR --confirm --smtp smtp://127.0.0.1:PORT"
+      `);
     const run = await runCli(['send', out.dir, '--confirm', '--smtp', sink.url()], { db });
     expect(run.exitCode).toBe(0);
     expect(sink.receivedBy('state001@example.net')).toHaveLength(0);

@@ -302,18 +302,18 @@ describe('validate-cohort: usage errors exit 64', () => {
         see beta-invites --help",
         "beta-invites: missing required argument 'cohort.csv'
         see beta-invites --help",
-        "beta-invites: --min-total: expected a whole number
-        see --help",
-        "beta-invites: --min-total: expected a whole number
-        see --help",
-        "beta-invites: --min-creators: expected a whole number ≥ 0
-        see --help",
-        "beta-invites: --min-labels: expected a whole number
-        see --help",
-        "beta-invites: option '--format <format>' argument 'xml' is invalid. Allowed choices are text, json, github.
-        see beta-invites --help",
-        "beta-invites: --labels: expected a comma-separated list of labels
-        see --help",
+        "beta-invites: --min-total: expected a whole number ≥ 0 (got "abc")
+        see beta-invites validate-cohort --help",
+        "beta-invites: --min-total: expected a whole number ≥ 0 (got "")
+        see beta-invites validate-cohort --help",
+        "beta-invites: --min-creators: expected a whole number ≥ 0 (got "-1")
+        see beta-invites validate-cohort --help",
+        "beta-invites: --min-labels: expected a whole number ≥ 0 (got "2.5")
+        see beta-invites validate-cohort --help",
+        "beta-invites: --format: expected text, json or github
+        see beta-invites validate-cohort --help",
+        "beta-invites: --labels: expected a comma-separated list, e.g. a,b,c
+        see beta-invites validate-cohort --help",
       ]
     `);
   });

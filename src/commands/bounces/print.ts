@@ -1,13 +1,10 @@
 import type { BouncesReport } from '../../core/bounces/read-bounces.js';
-import type { Context } from '../../core/context.js';
-import { colors, num } from '../style.js';
+import type { Printer } from '../shared/define.js';
+import { colors, num } from '../shared/style.js';
+import type { BouncesOptions } from './definition.js';
 
 /** Counts, then the first problems: each with where it is and its Message-ID. */
-export function printBounces(
-  report: BouncesReport,
-  flags: { json: boolean },
-  ctx: Pick<Context, 'out' | 'settings'>,
-): void {
+const print: Printer<BouncesOptions, BouncesReport> = (report, flags, ctx) => {
   const { out } = ctx;
   if (flags.json) return out.json(report);
   const c = colors(ctx);
@@ -37,4 +34,6 @@ export function printBounces(
     if (more > 0) out.line(`  … and ${num(more)} more`);
   }
   if (report.dryRun) out.line(c.yellow('Dry run: nothing was recorded.'));
-}
+};
+
+export default print;

@@ -1,0 +1,61 @@
+import { ExitCode } from '../../core/errors.js';
+import { arg, defineCommand, flag, loadHandler, option, type OptionsOf } from '../shared/define.js';
+import { DATABASE_ENV } from '../shared/help.js';
+import { json, transport } from '../shared/option-groups.js';
+import { rate, wholeNumber } from '../shared/value-types.js';
+
+const args = { dir: arg('dir', 'the folder beta-invites render wrote') };
+
+const options = {
+  confirm: flag('send for real; without it, only show what would be sent', { env: 'SEND' }),
+  ...transport,
+  rate: option({
+    value: 'n/s',
+    help: 'at most this many messages per second (10/s, 600/m, 5000/h)',
+    parse: rate,
+  }),
+  concurrency: option({
+    value: 'n',
+    help: 'messages in flight at once, the most a crash can repeat',
+    parse: wholeNumber(1, 100),
+    default: '8',
+  }),
+  retries: option({
+    value: 'n',
+    help: 'retries of a transient failure (4xx, exit 75), with backoff',
+    parse: wholeNumber(0, 20),
+    default: '3',
+  }),
+  maxErrors: option({
+    value: 'n',
+    help: 'stop after this many consecutive failures (0: never)',
+    parse: wholeNumber(),
+    default: '10',
+  }),
+  acceptEdits: flag('send files changed since render as they are now'),
+  ...json,
+};
+
+export type SendOptions = OptionsOf<typeof options, typeof args>;
+
+export default defineCommand({
+  name: 'send',
+  description:
+    'send the reviewed .eml files of a render folder, exactly once (dry run without --confirm)',
+  args,
+  options,
+  env: { ...DATABASE_ENV, PATH: 'where the send command is looked up' },
+  exits: {
+    [ExitCode.ok]: 'dry run; every pending message sent; or nothing left to send',
+    [ExitCode.blocked]:
+      'refused before sending, none sent, stopped by --max-errors, or a log/database failure',
+    [ExitCode.warn]: 'some sent, some failed (listed in send-failed.jsonl; a rerun retries them)',
+    [ExitCode.interrupted]:
+      'interrupted: in-flight messages finished and are recorded; rerun to resume',
+  },
+  examples: [
+    'beta-invites send out-2026-05-01',
+    "SMTP_URL='smtp://launch:…@smtp.example.org:587' beta-invites send out-2026-05-01 --confirm --rate 10/s",
+  ],
+  load: () => loadHandler(import('./run.js'), import('./print.js')),
+});

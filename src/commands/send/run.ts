@@ -1,0 +1,66 @@
+import path from 'node:path';
+import { ExitCode } from '../../core/errors.js';
+import { sendInvites, type SendReport } from '../../core/send/send-invites.js';
+import { chooseTransport, lanesFor } from '../../core/transports/choose.js';
+import { defineRunner } from '../shared/define.js';
+import { transportFlags } from '../shared/option-groups.js';
+import type { SendOptions } from './definition.js';
+import { progressDisplay } from './progress.js';
+
+/** The first retry waits about a second; each next one twice as long, never over 30 s. */
+const RETRY_BASE_MS = 1_000;
+const RETRY_MAX_MS = 30_000;
+
+/** What `send` did, and the command that sends (or resumes) for real. */
+export type SendResult = SendReport & {
+  command: string;
+  /** The command line carried a password (shown as *** in `command`). */
+  passwordOnCommandLine: boolean;
+};
+
+export default defineRunner<SendOptions, SendResult>({
+  async run(options, ctx, invocation) {
+    const { flags, env } = transportFlags(options, invocation.sources);
+    const transport = chooseTransport(flags, env);
+    const progress = progressDisplay(ctx);
+    let showing = false;
+    try {
+      const report = await sendInvites(
+        {
+          dir: path.resolve(ctx.cwd, options.dir),
+          confirm: options.confirm,
+          acceptEdits: options.acceptEdits,
+          transport,
+          dispatch: {
+            concurrency: options.concurrency,
+            lanes: lanesFor(transport, options.concurrency),
+            retries: options.retries,
+            maxErrors: options.maxErrors,
+            ratePerSecond: options.rate?.perSecond,
+            retryBaseMs: RETRY_BASE_MS,
+            retryMaxMs: RETRY_MAX_MS,
+          },
+          onStart: (total) => {
+            showing = true;
+            progress.start(total);
+          },
+          onProgress: (p) => progress.update(p),
+        },
+        ctx,
+      );
+      const command = invocation.repeat({ drop: ['confirm', 'json'], extra: ['--confirm'] });
+      return { ...report, command, passwordOnCommandLine: invocation.secretOnCommandLine };
+    } finally {
+      if (showing) progress.stop();
+    }
+  },
+  // Ctrl-C / SIGTERM: in-flight messages finish and are recorded, then the summary says how to resume.
+  handlesInterrupt: true,
+  exitCode(report) {
+    if (report.mode === 'dry-run') return ExitCode.ok;
+    if (report.interrupted) return ExitCode.interrupted;
+    if (report.stopped) return ExitCode.blocked;
+    if (report.failed > 0) return report.sent > 0 ? ExitCode.warn : ExitCode.blocked;
+    return ExitCode.ok;
+  },
+});
