@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import bounces from './commands/bounces/definition.js';
 import migrate from './commands/migrate/definition.js';
 import monitor from './commands/monitor/definition.js';
 import preflight from './commands/preflight/definition.js';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly CommandDefinition<OptionSpecs, ArgSpecs>[] = [
   render,
   review,
   send,
+  bounces,
   monitor,
   report,
   show,
@@ -48,7 +50,8 @@ function addCommand(
   run: Runner,
 ): void {
   const command = program.command(definition.name).description(definition.description);
-  for (const spec of Object.values(definition.args)) command.argument(`<${spec.name}>`, spec.help);
+  for (const spec of Object.values(definition.args))
+    command.argument(spec.optional ? `[${spec.name}]` : `<${spec.name}>`, spec.help);
   for (const [key, spec] of Object.entries(definition.options)) {
     const flags = spec.kind === 'flag' ? flagName(key) : `${flagName(key)} <${spec.value}>`;
     const option = new Option(flags, optionHelp(spec));

@@ -106,7 +106,7 @@ describe('preflight', () => {
       "Preflight of HOME/cohort.csv (T-72h checklist), DATE:
 
       ✅ database             DATABASE
-      ✅ migrations           5 applied, none pending
+      ✅ migrations           6 applied, none pending
       ✅ users table          public.users is present
       ✅ cohort               60 recipient(s), 4 label(s), 30 creator row(s)
       ✅ templates            "Votre invitation à la bêta" from L'équipe bêta <beta@example.org>, links https://beta.example.org/inscription?code=ABCDEFGHJKMNPQRS and https://forms.example.org/retours
@@ -265,7 +265,7 @@ describe.runIf(dbKind === 'server')('preflight on a server that is not ready', (
     expect(run.exitCode).toBe(1);
     expect(lines(run, 'migrations', 'users')).toMatchInlineSnapshot(`
       [
-        "🔴 migrations           5 pending: 990_beta_invites.sql, 991_beta_invites_sent_at.sql, 992_beta_invites_email_lookup.sql, … — run beta-invites migrate (preflight applies nothing)",
+        "🔴 migrations           6 pending: 990_beta_invites.sql, 991_beta_invites_sent_at.sql, 992_beta_invites_email_lookup.sql, … — run beta-invites migrate (preflight applies nothing)",
         "🔴 users table          public.users is missing — beta_invites.sent_by references it: run the host application's migrations first",
       ]
     `);

@@ -25,7 +25,11 @@ export function repeatCommand(
   change: RepeatChange<Record<string, unknown>> = {},
 ): string {
   const words = ['beta-invites', definition.name];
-  const args = change.args ?? Object.keys(definition.args).map((key) => resolved.texts[key] ?? '');
+  const args =
+    change.args ??
+    Object.keys(definition.args)
+      .filter((key) => resolved.texts[key] !== undefined || !definition.args[key]?.optional)
+      .map((key) => resolved.texts[key] ?? '');
   words.push(...args, ...(change.extra ?? []));
   for (const [key, spec] of Object.entries(definition.options)) {
     const given = resolved.texts[key];

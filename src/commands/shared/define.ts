@@ -33,10 +33,12 @@ export interface ValueSpec<T, Required extends boolean> {
 /** Any option of a command. */
 export type OptionSpec = FlagSpec | ValueSpec<unknown, boolean>;
 
-/** A required positional argument: `<cohort.csv>`. */
+/** A positional argument: `<cohort.csv>`, or `[source]` when optional. */
 export interface ArgSpec {
   readonly name: string;
   readonly help: string;
+  /** May be left out (`bounces --imap URL` has no SOURCE). */
+  readonly optional?: boolean;
 }
 
 export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
@@ -53,7 +55,7 @@ type ValueOf<S> = S extends FlagSpec
 /** The parsed options of a command: each option's value, and each argument's text. */
 export type OptionsOf<O extends OptionSpecs, A extends ArgSpecs = Record<never, ArgSpec>> = {
   -readonly [K in keyof O]: ValueOf<O[K]>;
-} & { -readonly [K in keyof A]: string };
+} & { -readonly [K in keyof A]: A[K] extends { optional: true } ? string | undefined : string };
 
 /** Where an option's value came from. */
 export type Source = 'cli' | 'env' | 'default' | 'unset';
@@ -172,6 +174,11 @@ export function option<T>(
 /** A required positional argument. */
 export function arg(name: string, help: string): ArgSpec {
   return { name, help };
+}
+
+/** A positional argument that may be left out. */
+export function optionalArg(name: string, help: string): ArgSpec & { optional: true } {
+  return { name, help, optional: true };
 }
 
 /** `maxErrors` → `--max-errors`. */

@@ -65,11 +65,12 @@ export function resolveOptions(
   const problems: string[] = [];
   Object.keys(definition.args).forEach((key, i) => {
     const text = input.args[i];
-    if (text === undefined || text.trim() === '')
+    const missing = text === undefined && definition.args[key]?.optional === true;
+    if (!missing && (text === undefined || text.trim() === ''))
       problems.push(`${definition.args[key]?.name ?? key}: expected a value`);
     options[key] = text;
-    sources[key] = 'cli';
-    texts[key] = text ?? '';
+    sources[key] = missing ? 'unset' : 'cli';
+    if (!missing) texts[key] = text ?? '';
   });
   for (const [key, spec] of Object.entries(definition.options)) {
     const outcome = resolveOne(key, spec, input);

@@ -28,6 +28,20 @@ export interface InviteRecord {
   anonymizedAt: Date | null;
   /** The operator recorded by `render --sent-by` (null if none, or the account is gone). */
   sentBy: { id: string; email: string } | null;
+  /** Delivery failures recorded by `beta-invites bounces`, oldest first. */
+  bounces: InviteBounce[];
+}
+
+/** One bounce of an invite: what the reporting server said, and when it arrived. */
+export interface InviteBounce {
+  receivedAt: Date;
+  kind: 'hard' | 'soft' | 'unknown';
+  /** RFC 3463 status such as 5.1.1; null when the report had none. */
+  status: string | null;
+  action: string | null;
+  recipient: string | null;
+  diagnostic: string | null;
+  messageId: string;
 }
 
 type Db = Sql | TransactionSql;
@@ -86,6 +100,7 @@ export function toRecord(row: Row): InviteRecord {
     revokeReason: row.revoke_reason,
     anonymizedAt: row.anonymized_at,
     sentBy: row.sent_by ? { id: row.sent_by, email: row.sent_by_email ?? '' } : null,
+    bounces: [],
   };
 }
 
@@ -110,5 +125,27 @@ export async function findInvites(
     where ${targetSql(sql, target)}
     order by b.created_at, b.id
     ${options.lock ? sql`for update of b` : sql``}`;
-  return rows.map(toRecord);
+  const records = rows.map(toRecord);
+  const bounces = await bouncesOf(
+    sql,
+    records.map((r) => r.id),
+  );
+  for (const record of records) record.bounces = bounces.get(record.id) ?? [];
+  return records;
+}
+
+/** The bounces of these invites, one query (the invite index of beta_invites_bounces). */
+async function bouncesOf(sql: Db, ids: string[]): Promise<Map<string, InviteBounce[]>> {
+  const byInvite = new Map<string, InviteBounce[]>();
+  if (ids.length === 0) return byInvite;
+  const rows = await sql<(InviteBounce & { inviteId: string })[]>`
+    select invite_id::text as "inviteId", received_at as "receivedAt", kind, status, action,
+           recipient, diagnostic, message_id as "messageId"
+    from public.beta_invites_bounces
+    where invite_id = any(${ids}::uuid[])
+    order by received_at, id`;
+  for (const { inviteId, ...bounce } of rows) {
+    byInvite.set(inviteId, [...(byInvite.get(inviteId) ?? []), bounce]);
+  }
+  return byInvite;
 }

@@ -13,6 +13,13 @@ export interface ReportRow {
   pending: number;
   expired: number;
   revoked: number;
+  /** Invites with a hard bounce (a 5.x.x DSN recorded by `bounces`). */
+  bounced: number;
+  /**
+   * Invites that will not reach their recipient: a hard bounce, or a permanent send failure
+   * (`filter.sendFailed`, from send-failed.jsonl) not followed by a successful send.
+   */
+  failed: number;
   /** redeemed ÷ invited, between 0 and 1 (null when nothing was invited). */
   redemptionRate: number | null;
   /** Median of `used_at − sent_at` over invites both sent and redeemed, in seconds. */
@@ -26,6 +33,11 @@ export interface ReportFilter {
   since?: Date;
   /** Only cohorts whose label starts with this text. */
   cohortPrefix?: string;
+  /**
+   * Invites a render folder's send-failed.jsonl gives up on permanently: the database does
+   * not know them. Without it, `failed` counts hard bounces only.
+   */
+  sendFailed?: string[];
 }
 
 export interface AttributionReport {
@@ -59,10 +71,15 @@ export async function attributionReport(
       count(*) filter (where s.state = 'pending')::int as pending,
       count(*) filter (where s.state = 'expired')::int as expired,
       count(*) filter (where s.state = 'revoked')::int as revoked,
+      count(hb.invite_id)::int as bounced,
+      count(*) filter (where hb.invite_id is not null
+        or (b.sent_at is null and b.id = any(${filter.sendFailed ?? []}::uuid[])))::int as failed,
       percentile_cont(0.5) within group (order by extract(epoch from b.used_at - b.sent_at)::float8)
         filter (where b.used_at is not null and b.sent_at is not null) as "medianSecondsToRedeem"
     from public.beta_invites b
     cross join lateral (select ${stateSql(sql, filter.asOf)} as state) s
+    left join (select distinct invite_id from public.beta_invites_bounces where kind = 'hard') hb
+      on hb.invite_id = b.id
     where ${filter.since ? sql`b.created_at >= ${filter.since}::timestamptz` : sql`true`}
       and ${filter.cohortPrefix !== undefined ? sql`b.cohort like ${likePrefix(filter.cohortPrefix)}` : sql`true`}
     group by grouping sets ((b.cohort), ())
@@ -90,6 +107,8 @@ function emptyRow(): ReportRow {
     pending: 0,
     expired: 0,
     revoked: 0,
+    bounced: 0,
+    failed: 0,
     redemptionRate: null,
     medianSecondsToRedeem: null,
   };

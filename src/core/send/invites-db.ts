@@ -11,6 +11,8 @@ export interface InviteState {
   redeemed: boolean;
   /** Expired, or revoked (revoking sets expires_at to now). */
   expired: boolean;
+  /** The address hard-bounced before (a 5.x.x DSN recorded by `bounces`, on any invite). */
+  bounced: boolean;
 }
 
 const CHUNK = 5_000;
@@ -23,13 +25,13 @@ export async function readInviteStates(
 ): Promise<Map<string, InviteState>> {
   const states = new Map<string, InviteState>();
   for (let i = 0; i < ids.length; i += CHUNK) {
-    const rows = await sql<{ id: string; sent: boolean; redeemed: boolean; expired: boolean }[]>`
-      select id::text as id, sent_at is not null as sent, used_at is not null as redeemed, expires_at <= ${now} as expired
-      from public.beta_invites
+    const rows = await sql<(InviteState & { id: string })[]>`
+      select id::text as id, sent_at is not null as sent, used_at is not null as redeemed, expires_at <= ${now} as expired,
+        exists (select 1 from public.beta_invites_bounces x join public.beta_invites o on o.id = x.invite_id
+                where x.kind = 'hard' and lower(o.email) = lower(b.email)) as bounced
+      from public.beta_invites b
       where id = any(${ids.slice(i, i + CHUNK)}::uuid[])`;
-    for (const row of rows) {
-      states.set(row.id, { sent: row.sent, redeemed: row.redeemed, expired: row.expired });
-    }
+    for (const { id, ...state } of rows) states.set(id, state);
   }
   return states;
 }

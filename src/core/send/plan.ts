@@ -8,7 +8,7 @@ import { readSentLedger } from './ledger.js';
 import { checkRecipients } from './recipients.js';
 
 /** Why an invite of the folder is not sent by this run. */
-export type SkipReason = 'redeemed' | 'expired';
+export type SkipReason = 'redeemed' | 'bounced' | 'expired';
 
 /** What a run of `send` would do with the folder, decided before anything is sent. */
 export interface SendPlan {
@@ -124,7 +124,7 @@ function refuseForeign(
   );
 }
 
-/** Sent before (ledger first, then sent_at), skipped (redeemed, expired), or pending. */
+/** Sent before (ledger first, then sent_at), skipped (redeemed, hard-bounced, expired), or pending. */
 function sortEntries(
   entries: ManifestEntry[],
   states: Map<string, InviteState>,
@@ -145,6 +145,7 @@ function sortEntries(
       if (!state?.sent) plan.unrecorded.push({ id: entry.inviteId, at: sentAt });
     } else if (state?.sent) plan.sentBefore.database++;
     else if (state?.redeemed) skip('redeemed');
+    else if (state?.bounced) skip('bounced');
     else if (state?.expired) skip('expired');
     else pending.push(entry);
   }

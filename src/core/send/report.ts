@@ -17,7 +17,13 @@ export interface SendReport {
   /** The first recipients to send to. */
   recipients: string[];
   sentBefore: { ledger: number; database: number };
-  skipped: { redeemed: number; expired: number; first: { email: string; reason: string }[] };
+  skipped: {
+    redeemed: number;
+    /** The address hard-bounced before (see `beta-invites bounces`). */
+    bounced: number;
+    expired: number;
+    first: { email: string; reason: string }[];
+  };
   /** Files sent although they changed since render (--accept-edits). */
   edited: string[];
   sent: number;
@@ -50,6 +56,7 @@ export function baseReport(
     sentBefore: plan.sentBefore,
     skipped: {
       redeemed: count('redeemed'),
+      bounced: count('bounced'),
       expired: count('expired'),
       first: plan.skipped.slice(0, 20),
     },

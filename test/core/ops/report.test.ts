@@ -110,6 +110,9 @@ const row = (
   pending: counts[3],
   expired: counts[4],
   revoked: counts[5],
+  // No bounces here: test/core/bounces/integration.test.ts counts them.
+  bounced: 0,
+  failed: 0,
   redemptionRate: rate,
   medianSecondsToRedeem: median,
 });
