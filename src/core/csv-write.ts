@@ -56,11 +56,3 @@ export function csvDocument(header: readonly string[], rows: Iterable<readonly C
   for (const row of rows) text += csvRecord(row);
   return text;
 }
-
-/**
- * One CSV line of strings taken as they are (already made safe by the caller).
- * @deprecated use `csvRecord`, which neutralises every text cell itself.
- */
-export function csvLine(values: string[]): string {
-  return values.map(csvField).join(',') + '\r\n';
-}

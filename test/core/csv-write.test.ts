@@ -39,6 +39,7 @@ describe('the CSV writer', () => {
   it('writes report --format csv with the cohort label neutralised', () => {
     const row = (cohort: string | null, median: number | null): ReportRow => ({
       ...{ cohort, invited: 2, sent: 2, redeemed: 1, pending: 1, expired: 0, revoked: 0 },
+      ...{ bounced: 0, failed: 0 },
       ...{ redemptionRate: 0.5, medianSecondsToRedeem: median },
     });
     expect(

@@ -21,13 +21,19 @@ const options = {
     help: 'only cohorts whose label starts with this text',
     parse: text,
   }),
+  out: option({
+    value: 'dir',
+    help: 'a render folder: its send-failed.jsonl counts in the failed column',
+    parse: text,
+  }),
 };
 
 export type ReportOptions = OptionsOf<typeof options>;
 
 export default defineCommand({
   name: 'report',
-  description: 'attribution by cohort: invited, sent, redeemed, pending, expired, revoked',
+  description:
+    'attribution by cohort: invited, sent, redeemed, pending, expired, revoked, bounced, failed',
   args: {},
   options,
   env: DATABASE_ENV,

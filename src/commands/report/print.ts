@@ -1,13 +1,10 @@
 import type { Context } from '../../core/context.js';
-import { csvLine, neutralizeFormula } from '../../core/csv-write.js';
 import { formatInstant, formatRate, formatSeconds } from '../../core/ops/format.js';
-import type { ReportRow } from '../../core/ops/report.js';
+import { REPORT_COUNTS as COUNTS, reportCsv, type ReportRow } from '../../core/ops/report.js';
 import type { Printer } from '../shared/define.js';
 import type { ReportOptions } from './definition.js';
 import { reportFormat, type ReportResult } from './run.js';
 import { colors, num, pad } from '../shared/style.js';
-
-const COUNTS = ['invited', 'sent', 'redeemed', 'pending', 'expired', 'revoked'] as const;
 
 function scope(result: ReportResult): string {
   const parts = [`as of ${formatInstant(new Date(result.asOf))}`];
@@ -54,18 +51,13 @@ function printTable(result: ReportResult, ctx: Pick<Context, 'out' | 'settings'>
       'rate = redeemed ÷ invited; expired = past expires_at (at the instant itself) and never redeemed; the median covers invites both sent and redeemed',
     ),
   );
-}
-
-function csvRow(level: 'cohort' | 'total', row: ReportRow): string {
-  return csvLine([
-    level,
-    row.cohort === null ? '' : neutralizeFormula(row.cohort),
-    ...COUNTS.map((key) => String(row[key])),
-    row.redemptionRate === null ? '' : row.redemptionRate.toFixed(4),
-    row.medianSecondsToRedeem === null
-      ? ''
-      : String(Math.round(row.medianSecondsToRedeem * 1000) / 1000),
-  ]);
+  out.line(
+    c.dim(
+      result.outDirs.length > 0
+        ? `bounced = a hard (5.x.x) bounce; failed = bounced, or given up on by send in ${result.outDirs.join(', ')} and not sent since`
+        : 'bounced = a hard (5.x.x) bounce; failed = bounced only: pass --out DIR to add the permanent failures of send-failed.jsonl',
+    ),
+  );
 }
 
 function printReport(
@@ -75,17 +67,7 @@ function printReport(
 ): void {
   if (format === 'json') return ctx.out.json(result);
   if (format === 'table') return printTable(result, ctx);
-  const header = [
-    'level',
-    'cohort',
-    ...COUNTS,
-    'redemption_rate',
-    'median_seconds_sent_to_redeemed',
-  ];
-  let text = csvLine(header);
-  for (const row of result.cohorts) text += csvRow('cohort', row);
-  text += csvRow('total', result.total);
-  ctx.out.stdout.write(text);
+  ctx.out.stdout.write(reportCsv(result));
 }
 
 /** The report as an aligned table, CSV (RFC 4180, formula-safe) or one JSON document. */

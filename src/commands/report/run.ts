@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { permanentSendFailures } from '../../core/bounces/send-failures.js';
 import { ExitCode, UsageError } from '../../core/errors.js';
 import { requireMigrated } from '../../core/db/require-migrated.js';
 import { attributionReport, type ReportRow } from '../../core/ops/report.js';
@@ -11,6 +13,8 @@ export interface ReportResult {
   asOf: string;
   since: string | null;
   cohortPrefix: string | null;
+  /** Render folders whose send-failed.jsonl counted in `failed`. */
+  outDirs: string[];
   cohorts: ReportRow[];
   total: ReportRow;
 }
@@ -32,11 +36,16 @@ export default defineRunner<ReportOptions, ReportResult>({
     const asOf = ctx.clock();
     const db = await ctx.db();
     await requireMigrated(db);
-    const report = await attributionReport(db.sql, { asOf, since, cohortPrefix: options.cohort });
+    const outDirs = options.out === undefined ? [] : [options.out];
+    const sendFailed = permanentSendFailures(outDirs.map((d) => path.resolve(ctx.cwd, d)));
+    const report = await attributionReport(db.sql, {
+      ...{ asOf, since, cohortPrefix: options.cohort, sendFailed },
+    });
     return {
       asOf: asOf.toISOString(),
       since: since?.toISOString() ?? null,
       cohortPrefix: options.cohort ?? null,
+      outDirs,
       ...report,
     };
   },

@@ -17,10 +17,11 @@ function sentBefore(report: SendReport, words = ' already sent'): string {
 }
 
 function skipped(report: SendReport): string | undefined {
-  const { redeemed, expired } = report.skipped;
+  const { redeemed, bounced, expired } = report.skipped;
   const parts: string[] = [];
   if (redeemed > 0) parts.push(`${num(redeemed)} already redeemed`);
   if (expired > 0) parts.push(`${num(expired)} expired or revoked`);
+  if (bounced > 0) parts.push(`${num(bounced)} hard-bounced before`);
   return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
@@ -88,6 +89,7 @@ function printOutcome(report: SendReport, flags: SendFlags, ctx: Ctx): void {
     report.sentBefore.ledger +
       report.sentBefore.database +
       report.skipped.redeemed +
+      report.skipped.bounced +
       report.skipped.expired >
     0
   ) {

@@ -30,6 +30,11 @@ function dates(i: InviteRecord): Line[] {
     lines.push(['revoked', when(i.revokedAt, '') + reason]);
   }
   if (i.anonymizedAt !== null) lines.push(['anonymised', when(i.anonymizedAt, '')]);
+  for (const b of i.bounces) {
+    const what = [b.kind, b.status, b.action, b.recipient].filter(Boolean).join(' ');
+    const why = b.diagnostic ? `: ${b.diagnostic}` : '';
+    lines.push(['bounce', `${when(b.receivedAt, '')} ${what}${why}`]);
+  }
   return lines;
 }
 

@@ -114,13 +114,17 @@ function emptyRow(): ReportRow {
   };
 }
 
-const COUNTS = ['invited', 'sent', 'redeemed', 'pending', 'expired', 'revoked'] as const;
+/** The counted columns, in the order the table and the CSV show them. */
+export const REPORT_COUNTS = [
+  ...['invited', 'sent', 'redeemed', 'pending', 'expired', 'revoked'],
+  ...['bounced', 'failed'],
+] as const;
 
 /** The columns of `report --format csv`. */
 export const REPORT_CSV_HEADER = [
   'level',
   'cohort',
-  ...COUNTS,
+  ...REPORT_COUNTS,
   'redemption_rate',
   'median_seconds_sent_to_redeemed',
 ];
@@ -129,7 +133,7 @@ function csvCells(level: 'cohort' | 'total', row: ReportRow): CsvCell[] {
   return [
     level,
     row.cohort ?? '',
-    ...COUNTS.map((key) => row[key]),
+    ...REPORT_COUNTS.map((key) => row[key]),
     row.redemptionRate === null ? null : row.redemptionRate.toFixed(4),
     row.medianSecondsToRedeem === null ? null : Math.round(row.medianSecondsToRedeem * 1000) / 1000,
   ];
