@@ -90,7 +90,12 @@ function hostileTemplate(): string {
   const html = fs.readFileSync(path.join(dir, 'html.hbs'), 'utf8');
   fs.writeFileSync(
     path.join(dir, 'html.hbs'),
-    html.replace('<p>Merci', '<p>{{{name}}} <a href="{{homepage}}">mon site</a></p>\n<p>Merci'),
+    // Values are escaped by the templates (a {{{raw}}} value is refused at load); a script
+    // written in the template itself still reaches the HTML part raw, for the sandbox test.
+    html.replace(
+      '<p>Merci',
+      '<p>{{name}} <a href="{{homepage}}">mon site</a></p>\n<script>window.__pwned=4</script>\n<p>Merci',
+    ),
   );
   const text = fs.readFileSync(path.join(dir, 'text.hbs'), 'utf8');
   fs.writeFileSync(path.join(dir, 'text.hbs'), text.replace('Merci', 'Site : {{homepage}}\nMerci'));
@@ -206,7 +211,7 @@ describe('the review page in a browser', { timeout: 120_000 }, () => {
     await page.waitForSelector('#recipients-table tbody tr');
     expect(dialogs).toEqual([]);
     expect(await page.evaluate('typeof window.__pwned')).toBe('undefined');
-    // The raw <script> of the HTML part reached the frames, and the sandbox refused it.
+    // The template's raw <script> reached the frames, and the sandbox refused it.
     const blocked =
       /^error: Blocked script execution in 'about:srcdoc' because the document's frame is sandboxed/;
     expect(problems.filter((p) => blocked.test(p)).length).toBeGreaterThan(0);

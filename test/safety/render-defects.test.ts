@@ -110,7 +110,13 @@ describe('render under hostile input', { timeout: 240_000 }, () => {
         ...extra,
       ]);
       expect(run.exitCode).toBe(1);
-      expect(run.stdout).toBe('');
+      // With --json the refusal is also one JSON document on stdout.
+      if (extra.includes('--json'))
+        expect(JSON.parse(run.stdout)).toMatchObject({
+          exitCode: 1,
+          error: expect.stringContaining(part),
+        });
+      else expect(run.stdout).toBe('');
       said.push(normalize(run.stderr, { [templates]: 'TPL' }));
       expect(fs.existsSync(out)).toBe(false);
     }

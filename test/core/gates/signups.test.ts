@@ -60,7 +60,7 @@ describe('signups gate', () => {
 
   it('is ⚪ naming the missing table and the fix', async () => {
     const sql = await db.sql();
-    await sql`drop table public.beta_invites`;
+    await sql`drop table public.beta_invites cascade`;
     const result = await checkOne('signups', { min: 1 }, { sql: () => db.sql() });
     expect(result.detail).toBe(
       'table public.beta_invites does not exist (run beta-invites migrate)',
