@@ -2,7 +2,7 @@ import { ExitCode } from '../../core/errors.js';
 import { arg, defineCommand, flag, loadHandler, option, type OptionsOf } from '../shared/define.js';
 import { DATABASE_ENV } from '../shared/help.js';
 import { json, transport } from '../shared/option-groups.js';
-import { rate, wholeNumber } from '../shared/value-types.js';
+import { rate, text, wholeNumber } from '../shared/value-types.js';
 
 const args = { dir: arg('dir', 'the folder beta-invites render wrote') };
 
@@ -33,6 +33,16 @@ const options = {
     default: '10',
   }),
   acceptEdits: flag('send files changed since render as they are now'),
+  limit: option({
+    value: 'n',
+    help: 'a canary batch: send at most this many pending messages, in manifest order',
+    parse: wholeNumber(1),
+  }),
+  cohort: option({
+    value: 'label',
+    help: 'send only to recipients of this cohort label',
+    parse: text,
+  }),
   ...json,
 };
 
@@ -55,6 +65,7 @@ export default defineCommand({
   },
   examples: [
     'beta-invites send out-2026-05-01',
+    'beta-invites send out-2026-05-01 --limit 20 --confirm',
     "SMTP_URL='smtp://launch:…@smtp.example.org:587' beta-invites send out-2026-05-01 --confirm --rate 10/s",
   ],
   load: () => loadHandler(import('./run.js'), import('./print.js')),

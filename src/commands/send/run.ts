@@ -16,6 +16,11 @@ export type SendResult = SendReport & {
   command: string;
   /** The command line carried a password (shown as *** in `command`). */
   passwordOnCommandLine: boolean;
+  /**
+   * After a canary batch (--limit, --cohort): the pending messages it left, and the plain
+   * command that sends them (each once: what was sent is skipped).
+   */
+  rest: { count: number; command: string } | null;
 };
 
 export default defineRunner<SendOptions, SendResult>({
@@ -30,6 +35,7 @@ export default defineRunner<SendOptions, SendResult>({
           dir: path.resolve(ctx.cwd, options.dir),
           confirm: options.confirm,
           acceptEdits: options.acceptEdits,
+          selection: { cohort: options.cohort, limit: options.limit },
           transport,
           dispatch: {
             concurrency: options.concurrency,
@@ -49,7 +55,18 @@ export default defineRunner<SendOptions, SendResult>({
         ctx,
       );
       const command = invocation.repeat({ drop: ['confirm', 'json'], extra: ['--confirm'] });
-      return { ...report, command, passwordOnCommandLine: invocation.secretOnCommandLine };
+      const held = report.held.limit + report.held.cohort;
+      const rest =
+        held === 0
+          ? null
+          : {
+              count: held,
+              command: invocation.repeat({
+                drop: ['confirm', 'json', 'limit', 'cohort'],
+                extra: ['--confirm'],
+              }),
+            };
+      return { ...report, command, rest, passwordOnCommandLine: invocation.secretOnCommandLine };
     } finally {
       if (showing) progress.stop();
     }

@@ -28,6 +28,7 @@ import { loadManifest, planSend, type SendPlan } from './plan.js';
 import { redactor } from './redact.js';
 import { baseReport, type SendReport } from './report.js';
 import { withSendLock } from './send-lock.js';
+import { assertCohortKnown, type Selection } from './selection.js';
 
 export type { SendReport } from './report.js';
 
@@ -39,6 +40,8 @@ export interface SendOptions {
   acceptEdits: boolean;
   transport: TransportChoice;
   dispatch: DispatchOptions;
+  /** A canary batch: --cohort, --limit. */
+  selection?: Selection;
   /** Called once sending starts, with the number of messages to send. */
   onStart?: (total: number) => void;
   onProgress?: (progress: DispatchProgress) => void;
@@ -54,6 +57,7 @@ export async function sendInvites(options: SendOptions, ctx: SendContext): Promi
   const started = performance.now();
   const label = describeTransport(options.transport);
   const entries = loadManifest(options.dir);
+  assertCohortKnown(entries, options.selection?.cohort);
   const db = await ctx.db();
   await assertMigrated(db.sql, defaultMigrationsDir, db.label);
   const plan = (sql: Sql) =>
