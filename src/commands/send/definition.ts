@@ -2,7 +2,7 @@ import { ExitCode } from '../../core/errors.js';
 import { arg, defineCommand, flag, loadHandler, option, type OptionsOf } from '../shared/define.js';
 import { DATABASE_ENV } from '../shared/help.js';
 import { json, transport } from '../shared/option-groups.js';
-import { rate, text, wholeNumber } from '../shared/value-types.js';
+import { emailList, rate, text, wholeNumber } from '../shared/value-types.js';
 
 const args = { dir: arg('dir', 'the folder beta-invites render wrote') };
 
@@ -43,6 +43,16 @@ const options = {
     help: 'send only to recipients of this cohort label',
     parse: text,
   }),
+  testTo: option({
+    value: 'addresses',
+    help: 'a rehearsal: send one message per cohort to these addresses (comma-separated) instead of the recipients, recording nothing',
+    parse: emailList,
+  }),
+  testSample: option({
+    value: 'n',
+    help: 'with --test-to: this many messages, spread over the cohorts',
+    parse: wholeNumber(1, 100),
+  }),
   ...json,
 };
 
@@ -65,7 +75,7 @@ export default defineCommand({
   },
   examples: [
     'beta-invites send out-2026-05-01',
-    'beta-invites send out-2026-05-01 --limit 20 --confirm',
+    'beta-invites send out-2026-05-01 --test-to me@example.org --confirm',
     "SMTP_URL='smtp://launch:…@smtp.example.org:587' beta-invites send out-2026-05-01 --confirm --rate 10/s",
   ],
   load: () => loadHandler(import('./run.js'), import('./print.js')),

@@ -3,7 +3,8 @@ import type { Context } from '../../core/context.js';
 import type { Printer } from '../shared/define.js';
 import { MARK, colors, num, pad } from '../shared/style.js';
 import type { SendOptions } from './definition.js';
-import type { SendResult } from './run.js';
+import { printRehearsalText } from './print-rehearsal.js';
+import type { SendCommandResult, SendResult } from './run.js';
 
 type Ctx = Pick<Context, 'out' | 'settings'>;
 type SendReport = SendResult;
@@ -137,8 +138,9 @@ function printText(report: SendResult, flags: SendFlags, ctx: Ctx): void {
 }
 
 /** The summary as text, or with `--json` the report and the command that sends or resumes. */
-const printSend: Printer<SendOptions, SendResult> = (result, options, ctx) => {
+const printSend: Printer<SendOptions, SendCommandResult> = (result, options, ctx) => {
   if (options.json) ctx.out.json({ ...result, passwordOnCommandLine: undefined });
+  else if ('rehearsal' in result) printRehearsalText(result, options, ctx);
   else printText(result, options, ctx);
 };
 

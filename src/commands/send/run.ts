@@ -6,6 +6,7 @@ import { defineRunner } from '../shared/define.js';
 import { transportFlags } from '../shared/option-groups.js';
 import type { SendOptions } from './definition.js';
 import { progressDisplay } from './progress.js';
+import { refuseConflicts, rehearsalExit, runRehearsal, type RehearsalResult } from './rehearse.js';
 
 /** The first retry waits about a second; each next one twice as long, never over 30 s. */
 const RETRY_BASE_MS = 1_000;
@@ -23,10 +24,16 @@ export type SendResult = SendReport & {
   rest: { count: number; command: string } | null;
 };
 
-export default defineRunner<SendOptions, SendResult>({
+/** A send (or its dry run), or a rehearsal (--test-to). */
+export type SendCommandResult = SendResult | RehearsalResult;
+
+export default defineRunner<SendOptions, SendCommandResult>({
   async run(options, ctx, invocation) {
+    refuseConflicts(options);
     const { flags, env } = transportFlags(options, invocation.sources);
     const transport = chooseTransport(flags, env);
+    const { testTo } = options;
+    if (testTo) return runRehearsal({ ...options, testTo }, ctx, invocation, transport);
     const progress = progressDisplay(ctx);
     let showing = false;
     try {
@@ -74,6 +81,7 @@ export default defineRunner<SendOptions, SendResult>({
   // Ctrl-C / SIGTERM: in-flight messages finish and are recorded, then the summary says how to resume.
   handlesInterrupt: true,
   exitCode(report) {
+    if ('rehearsal' in report) return rehearsalExit(report);
     if (report.mode === 'dry-run') return ExitCode.ok;
     if (report.interrupted) return ExitCode.interrupted;
     if (report.stopped) return ExitCode.blocked;

@@ -156,7 +156,7 @@ function sortEntries(
   return { plan, pending };
 }
 
-function refuseProblems(dir: string, missing: string[], mismatched: string[]): void {
+export function refuseProblems(dir: string, missing: string[], mismatched: string[]): void {
   if (missing.length > 0) {
     throw new UserError(
       `${missing.length} file(s) of manifest.jsonl are missing in ${dir}: ${list(missing)}`,
