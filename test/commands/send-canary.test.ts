@@ -139,6 +139,28 @@ describe('send --limit / --cohort: a canary batch', { timeout: 240_000 }, () => 
     expect(received('coh-').sort()).toEqual(addresses(3, 'coh-p'));
   });
 
+  it('a batch with a failure offers to retry within the batch, which does not grow', async () => {
+    const out = await folder('fail');
+    sink.answer('fail-c002@example.net', [550, 250]);
+    const env = { SMTP_URL: sink.url() };
+    const run = await runCli(['send', out.dir, '--limit', '3', '--confirm'], { db, env });
+    expect(run.exitCode).toBe(2);
+    expect(clean(run.stdout, out.dir)).toMatchInlineSnapshot(`
+      "🟡 2 of 3 sent, 1 failed in N s (N/s) through smtp://127.0.0.1:PORT
+         failed: fail-c002@example.net: RCPT TO: 550 No such user here <fail-c002@example.net>
+         ledger: DIR/sent.jsonl
+         failures: DIR/send-failed.jsonl
+      After fixing the cause, retry the failed ones with (what was sent is skipped):
+        beta-invites send DIR --confirm --limit 1
+         not sent yet: 7 (7 beyond --limit 3)
+      Send the rest with (what was sent is skipped):
+        beta-invites send DIR --confirm"
+    `);
+    const retry = await runCli(['send', out.dir, '--confirm', '--limit', '1'], { db, env });
+    expect(retry.exitCode).toBe(0);
+    expect(received('fail-').sort()).toEqual(out.entries.slice(0, 3).map((e) => e.email));
+  });
+
   /** Runs a refused canary: nothing may reach the sink or be written in the folder. */
   async function refused(prefix: string, flags: string[], code: number): Promise<string> {
     const out = await folder(prefix);

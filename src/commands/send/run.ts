@@ -5,6 +5,7 @@ import { chooseTransport, lanesFor } from '../../core/transports/choose.js';
 import { defineRunner } from '../shared/define.js';
 import { transportFlags } from '../shared/option-groups.js';
 import type { SendOptions } from './definition.js';
+import { nextCommands } from './next-commands.js';
 import { progressDisplay } from './progress.js';
 import { refuseConflicts, rehearsalExit, runRehearsal, type RehearsalResult } from './rehearse.js';
 
@@ -61,18 +62,7 @@ export default defineRunner<SendOptions, SendCommandResult>({
         },
         ctx,
       );
-      const command = invocation.repeat({ drop: ['confirm', 'json'], extra: ['--confirm'] });
-      const held = report.held.limit + report.held.cohort;
-      const rest =
-        held === 0
-          ? null
-          : {
-              count: held,
-              command: invocation.repeat({
-                drop: ['confirm', 'json', 'limit', 'cohort'],
-                extra: ['--confirm'],
-              }),
-            };
+      const { command, rest } = nextCommands(report, options, invocation);
       return { ...report, command, rest, passwordOnCommandLine: invocation.secretOnCommandLine };
     } finally {
       if (showing) progress.stop();
