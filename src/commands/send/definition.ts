@@ -66,9 +66,10 @@ export default defineCommand({
   options,
   env: { ...DATABASE_ENV, PATH: 'where the send command is looked up' },
   exits: {
-    [ExitCode.ok]: 'dry run; every pending message sent; or nothing left to send',
+    [ExitCode.ok]:
+      'dry run; every pending message (of the batch) sent; nothing left to send; or every rehearsal copy accepted',
     [ExitCode.blocked]:
-      'refused before sending, none sent, stopped by --max-errors, or a log/database failure',
+      'refused before sending, none sent, stopped by --max-errors, a log/database failure, or a rehearsal copy refused',
     [ExitCode.warn]: 'some sent, some failed (listed in send-failed.jsonl; a rerun retries them)',
     [ExitCode.interrupted]:
       'interrupted: in-flight messages finished and are recorded; rerun to resume',
