@@ -112,9 +112,9 @@ describe('render under hostile input', { timeout: 240_000 }, () => {
       expect(run.exitCode).toBe(1);
       // With --json the refusal is also one JSON document on stdout.
       if (extra.includes('--json'))
-        expect(JSON.parse(run.stdout)).toMatchObject({
+        expect(JSON.parse(run.stdout) as { exitCode: number; error: string }).toMatchObject({
           exitCode: 1,
-          error: expect.stringContaining(part),
+          error: expect.stringContaining(part) as string,
         });
       else expect(run.stdout).toBe('');
       said.push(normalize(run.stderr, { [templates]: 'TPL' }));

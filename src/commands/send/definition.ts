@@ -2,7 +2,7 @@ import { ExitCode } from '../../core/errors.js';
 import { arg, defineCommand, flag, loadHandler, option, type OptionsOf } from '../shared/define.js';
 import { DATABASE_ENV } from '../shared/help.js';
 import { embedded, json, transport } from '../shared/option-groups.js';
-import { rate, wholeNumber } from '../shared/value-types.js';
+import { emailList, rate, text, wholeNumber } from '../shared/value-types.js';
 
 const args = { dir: arg('dir', 'the folder beta-invites render wrote') };
 
@@ -40,6 +40,26 @@ const options = {
       env: 'BETA_INVITES_REQUIRE_APPROVAL',
     },
   ),
+  limit: option({
+    value: 'n',
+    help: 'a canary batch: send at most this many pending messages, in manifest order',
+    parse: wholeNumber(1),
+  }),
+  cohort: option({
+    value: 'label',
+    help: 'send only to recipients of this cohort label',
+    parse: text,
+  }),
+  testTo: option({
+    value: 'addresses',
+    help: 'a rehearsal: send one message per cohort to these addresses (comma-separated) instead of the recipients, recording nothing',
+    parse: emailList,
+  }),
+  testSample: option({
+    value: 'n',
+    help: 'with --test-to: this many messages, spread over the cohorts',
+    parse: wholeNumber(1, 100),
+  }),
   ...json,
 };
 
@@ -53,15 +73,17 @@ export default defineCommand({
   options,
   env: { ...DATABASE_ENV, PATH: 'where the send command is looked up' },
   exits: {
-    [ExitCode.ok]: 'dry run; every pending message sent; or nothing left to send',
+    [ExitCode.ok]:
+      'dry run; every pending message (of the batch) sent; nothing left to send; or every rehearsal copy accepted',
     [ExitCode.blocked]:
-      'refused before sending, none sent, stopped by --max-errors, or a log/database failure',
+      'refused before sending, none sent, stopped by --max-errors, a log/database failure, or a rehearsal copy refused',
     [ExitCode.warn]: 'some sent, some failed (listed in send-failed.jsonl; a rerun retries them)',
     [ExitCode.interrupted]:
       'interrupted: in-flight messages finished and are recorded; rerun to resume',
   },
   examples: [
     'beta-invites send out-2026-05-01',
+    'beta-invites send out-2026-05-01 --test-to me@example.org --confirm',
     "SMTP_URL='smtp://launch:…@smtp.example.org:587' beta-invites send out-2026-05-01 --confirm --rate 10/s",
   ],
   load: () => loadHandler(import('./run.js'), import('./print.js')),

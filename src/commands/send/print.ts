@@ -4,7 +4,8 @@ import { describeApproval } from '../../core/review/approval.js';
 import type { Printer } from '../shared/define.js';
 import { MARK, colors, num, pad } from '../shared/style.js';
 import type { SendOptions } from './definition.js';
-import type { SendResult } from './run.js';
+import { printRehearsalText } from './print-rehearsal.js';
+import type { SendCommandResult, SendResult } from './run.js';
 
 type Ctx = Pick<Context, 'out' | 'settings'>;
 type SendReport = SendResult;
@@ -30,6 +31,23 @@ function before(report: SendReport): string {
   return [sentBefore(report), skipped(report)].filter(Boolean).join(', ');
 }
 
+/** "7 beyond --limit 3, 4 in cohorts other than press": what a canary batch leaves. */
+function heldText(report: SendReport, flags: SendFlags): string {
+  const parts: string[] = [];
+  if (report.held.limit > 0) parts.push(`${num(report.held.limit)} beyond --limit ${flags.limit}`);
+  if (report.held.cohort > 0)
+    parts.push(`${num(report.held.cohort)} in cohorts other than ${flags.cohort}`);
+  return parts.join(', ');
+}
+
+/** After a canary batch: how many are left and the plain command that sends them. */
+function printRest(report: SendResult, flags: SendFlags, ctx: Ctx): void {
+  if (!report.rest) return;
+  ctx.out.line(`   not sent yet: ${num(report.rest.count)} (${heldText(report, flags)})`);
+  ctx.out.line('Send the rest with (what was sent is skipped):');
+  ctx.out.line(`  ${report.rest.command}`);
+}
+
 function transportLine(report: SendReport): string {
   if (report.commandPath === null)
     return `${report.transport}  (not found: install it, or pass --send-cmd / --smtp)`;
@@ -37,7 +55,7 @@ function transportLine(report: SendReport): string {
   return report.transport;
 }
 
-function printDryRun(report: SendReport, flags: SendFlags, ctx: Ctx): void {
+function printDryRun(report: SendResult, flags: SendFlags, ctx: Ctx): void {
   const out = ctx.out;
   const c = colors(ctx);
   out.line(c.bold('Dry run: nothing was sent.'));
@@ -58,6 +76,7 @@ function printDryRun(report: SendReport, flags: SendFlags, ctx: Ctx): void {
   for (const email of report.recipients) out.line(`    ${email}`);
   if (report.toSend > report.recipients.length)
     out.line(`    … and ${num(report.toSend - report.recipients.length)} more`);
+  if (report.rest) out.line(`  ${pad('held back', 13)}${heldText(report, flags)}`);
   if (report.toSend === 0) return;
   out.line('To send them for real:');
   out.line(`  ${report.command}`);
@@ -68,7 +87,7 @@ function printDryRun(report: SendReport, flags: SendFlags, ctx: Ctx): void {
   }
 }
 
-function printOutcome(report: SendReport, flags: SendFlags, ctx: Ctx): void {
+function printOutcome(report: SendResult, flags: SendFlags, ctx: Ctx): void {
   const out = ctx.out;
   const c = colors(ctx);
   const secs = (report.elapsedMs / 1000).toFixed(1);
@@ -107,21 +126,26 @@ function printOutcome(report: SendReport, flags: SendFlags, ctx: Ctx): void {
     );
     out.line(`  ${report.command}`);
   }
+  printRest(report, flags, ctx);
 }
 
-function printText(report: SendReport, flags: SendFlags, ctx: Ctx): void {
+function printText(report: SendResult, flags: SendFlags, ctx: Ctx): void {
   if (report.mode === 'dry-run') return printDryRun(report, flags, ctx);
   if (report.toSend === 0) {
     const c = colors(ctx);
-    ctx.out.line(`${MARK.pass} ${c.bold('Nothing to send')} in ${flags.dir}: ${before(report)}.`);
-    return;
+    const what = flags.cohort === undefined ? '' : ` of cohort ${flags.cohort}`;
+    ctx.out.line(
+      `${MARK.pass} ${c.bold('Nothing to send')}${what} in ${flags.dir}: ${before(report)}.`,
+    );
+    return printRest(report, flags, ctx);
   }
   printOutcome(report, flags, ctx);
 }
 
 /** The summary as text, or with `--json` the report and the command that sends or resumes. */
-const printSend: Printer<SendOptions, SendResult> = (result, options, ctx) => {
+const printSend: Printer<SendOptions, SendCommandResult> = (result, options, ctx) => {
   if (options.json) ctx.out.json({ ...result, passwordOnCommandLine: undefined });
+  else if ('rehearsal' in result) printRehearsalText(result, options, ctx);
   else printText(result, options, ctx);
 };
 

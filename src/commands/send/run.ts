@@ -6,7 +6,9 @@ import { chooseTransport, lanesFor } from '../../core/transports/choose.js';
 import { defineRunner } from '../shared/define.js';
 import { transportFlags } from '../shared/option-groups.js';
 import type { SendOptions } from './definition.js';
+import { nextCommands } from './next-commands.js';
 import { progressDisplay } from './progress.js';
+import { refuseConflicts, rehearsalExit, runRehearsal, type RehearsalResult } from './rehearse.js';
 
 /** The first retry waits about a second; each next one twice as long, never over 30 s. */
 const RETRY_BASE_MS = 1_000;
@@ -19,16 +21,27 @@ export type SendResult = SendReport & {
   approval: ApprovalState;
   /** The command line carried a password (shown as *** in `command`). */
   passwordOnCommandLine: boolean;
+  /**
+   * After a canary batch (--limit, --cohort): the pending messages it left, and the plain
+   * command that sends them (each once: what was sent is skipped).
+   */
+  rest: { count: number; command: string } | null;
 };
 
-export default defineRunner<SendOptions, SendResult>({
+/** A send (or its dry run), or a rehearsal (--test-to). */
+export type SendCommandResult = SendResult | RehearsalResult;
+
+export default defineRunner<SendOptions, SendCommandResult>({
   async run(options, ctx, invocation) {
+    refuseConflicts(options);
     // Refused before anything else when approval is required; otherwise only reported.
     const approval = options.requireApproval
       ? requireApproval(options.dir)
       : approvalState(options.dir);
     const { flags, env } = transportFlags(options, invocation.sources);
     const transport = chooseTransport(flags, env);
+    const { testTo } = options;
+    if (testTo) return runRehearsal({ ...options, testTo }, ctx, invocation, transport);
     const progress = progressDisplay(ctx);
     let showing = false;
     try {
@@ -38,6 +51,7 @@ export default defineRunner<SendOptions, SendResult>({
           confirm: options.confirm,
           acceptEdits: options.acceptEdits,
           embedded: options.embedded,
+          selection: { cohort: options.cohort, limit: options.limit },
           transport,
           dispatch: {
             concurrency: options.concurrency,
@@ -56,10 +70,11 @@ export default defineRunner<SendOptions, SendResult>({
         },
         ctx,
       );
-      const command = invocation.repeat({ drop: ['confirm', 'json'], extra: ['--confirm'] });
+      const { command, rest } = nextCommands(report, options, invocation);
       return {
         ...report,
         command,
+        rest,
         approval,
         passwordOnCommandLine: invocation.secretOnCommandLine,
       };
@@ -70,6 +85,7 @@ export default defineRunner<SendOptions, SendResult>({
   // Ctrl-C / SIGTERM: in-flight messages finish and are recorded, then the summary says how to resume.
   handlesInterrupt: true,
   exitCode(report) {
+    if ('rehearsal' in report) return rehearsalExit(report);
     if (report.mode === 'dry-run') return ExitCode.ok;
     if (report.interrupted) return ExitCode.interrupted;
     if (report.stopped) return ExitCode.blocked;

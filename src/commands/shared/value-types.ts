@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emailProblem } from '../../core/cohort/email.js';
 
 /**
  * Parsers of option values. Each reads the text an operator typed (on the command line,
@@ -53,4 +54,15 @@ export const rate = z.string().transform((value, ctx) => {
     return z.NEVER;
   }
   return { text: value.trim(), perSecond: perSecond / per };
+});
+
+/** A comma-separated list of email addresses (`me@example.org,you@example.org`). */
+export const emailList = list.transform((items, ctx) => {
+  for (const item of items) {
+    const problem = emailProblem(item);
+    if (problem === null) continue;
+    ctx.addIssue({ code: 'custom', message: `"${item}" is not an email address (${problem})` });
+    return z.NEVER;
+  }
+  return items;
 });

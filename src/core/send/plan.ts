@@ -6,6 +6,7 @@ import { checkFiles, type SendItem } from './check-files.js';
 import { readInviteStates, type InviteState } from './invites-db.js';
 import { readSentLedger } from './ledger.js';
 import { checkRecipients } from './recipients.js';
+import { selectPending, type Held, type Selection } from './selection.js';
 
 /** Why an invite of the folder is not sent by this run. */
 export type SkipReason = 'redeemed' | 'bounced' | 'expired';
@@ -23,6 +24,8 @@ export interface SendPlan {
   edited: string[];
   /** Ledger entries whose sent_at is still null (to set before sending). */
   unrecorded: { id: string; at: string }[];
+  /** Pending invitations left for a later run by --limit / --cohort. */
+  held: Held;
 }
 
 export interface PlanOptions {
@@ -35,6 +38,8 @@ export interface PlanOptions {
   where: string;
   now: Date;
   signal: AbortSignal;
+  /** A canary batch (--cohort, --limit); all pending invitations without it. */
+  selection?: Selection | undefined;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -88,7 +93,9 @@ export async function planSend(options: PlanOptions): Promise<SendPlan> {
   const ids = entries.map((e) => e.inviteId);
   const states = await readInviteStates(options.sql, ids, options.now);
   refuseForeign(entries, states, ledger, options.where);
-  const { plan, pending } = sortEntries(entries, states, ledger);
+  const { plan, pending: all } = sortEntries(entries, states, ledger);
+  const { selected: pending, held } = selectPending(all, options.selection);
+  plan.held = held;
   const checked = await checkFiles(options.dir, pending, options.signal);
   refuseProblems(options.dir, checked.missing, checked.mismatched);
   if (checked.edited.length > 0 && !options.acceptEdits) {
@@ -132,7 +139,7 @@ function sortEntries(
 ): { plan: SendPlan; pending: ManifestEntry[] } {
   const plan: SendPlan = {
     ...{ total: entries.length, items: [], sentBefore: { ledger: 0, database: 0 } },
-    ...{ skipped: [], edited: [], unrecorded: [] },
+    ...{ skipped: [], edited: [], unrecorded: [], held: { limit: 0, cohort: 0 } },
   };
   const pending: ManifestEntry[] = [];
   for (const entry of entries) {
@@ -152,7 +159,7 @@ function sortEntries(
   return { plan, pending };
 }
 
-function refuseProblems(dir: string, missing: string[], mismatched: string[]): void {
+export function refuseProblems(dir: string, missing: string[], mismatched: string[]): void {
   if (missing.length > 0) {
     throw new UserError(
       `${missing.length} file(s) of manifest.jsonl are missing in ${dir}: ${list(missing)}`,

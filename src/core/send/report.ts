@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { OUTDIR } from '../outdir/files.js';
 import type { SendPlan } from './plan.js';
+import type { Held } from './selection.js';
 
 /** What a run did (or, as a dry run, would do). */
 export interface SendReport {
@@ -26,6 +27,8 @@ export interface SendReport {
   };
   /** Files sent although they changed since render (--accept-edits). */
   edited: string[];
+  /** Pending invitations left for a later run by --limit / --cohort (a canary batch). */
+  held: Held;
   sent: number;
   failed: number;
   retried: number;
@@ -61,6 +64,7 @@ export function baseReport(
       first: plan.skipped.slice(0, 20),
     },
     edited: plan.edited,
+    held: plan.held,
     ...{ sent: 0, failed: 0, retried: 0, remaining: plan.items.length, failures: [] },
     ...{ stopped: null, interrupted: null, elapsedMs: 0 },
     files: {

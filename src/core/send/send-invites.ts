@@ -32,6 +32,7 @@ import { loadManifest, planSend, type SendPlan } from './plan.js';
 import { redactor } from './redact.js';
 import { baseReport, type SendReport } from './report.js';
 import { withSendLock } from './send-lock.js';
+import { assertCohortKnown, type Selection } from './selection.js';
 
 export type { SendReport } from './report.js';
 
@@ -45,6 +46,8 @@ export interface SendOptions {
   embedded?: boolean;
   transport: TransportChoice;
   dispatch: DispatchOptions;
+  /** A canary batch: --cohort, --limit. */
+  selection?: Selection;
   /** Called once sending starts, with the number of messages to send. */
   onStart?: (total: number) => void;
   onProgress?: (progress: DispatchProgress) => void;
@@ -61,6 +64,7 @@ export async function sendInvites(options: SendOptions, ctx: SendContext): Promi
   // A render still writing the folder would change the manifest under this run.
   assertOutDirFree(options.dir, 'send');
   const entries = loadManifest(options.dir);
+  assertCohortKnown(entries, options.selection?.cohort);
   const db = await ctx.db();
   try {
     return await sendFrom(db, { started, entries }, options, ctx);
