@@ -36,7 +36,7 @@ describe('render', () => {
     expect(run.exitCode).toBe(0);
     expect(clean(run.stdout)).toMatchInlineSnapshot(`
       "Rendered 60 invitation(s) into out-first/: 60 new invite(s), 0 reused.
-        review:   the .eml files in out-first/ (open one in a mail client)
+        review:   beta-invites review out-first --open
         manifest: out-first/manifest.jsonl
         next:     beta-invites send out-first   (a dry run; add --confirm to send)"
     `);
@@ -82,7 +82,7 @@ describe('render', () => {
       "Rendered 11 invitation(s) into out-second/: 11 new invite(s), 0 reused.
       1 recipient(s) failed; they are listed with the reason in out-second/failed.csv.
         after fixing the cause: beta-invites render out-second/failed.csv --out out-second --force
-        review:   the .eml files in out-second/ (open one in a mail client)
+        review:   beta-invites review out-second --open
         manifest: out-second/manifest.jsonl
         next:     beta-invites send out-second   (a dry run; add --confirm to send)"
     `);

@@ -65,13 +65,14 @@ describe('report', () => {
     expect(asOf(run.stdout)).toMatchInlineSnapshot(`
       "Invites by cohort, as of NOW:
 
-      cohort                  invited  sent  redeemed  pending  expired  revoked   rate  median sent→redeemed
-      =HYPERLINK("http://x")        1     0         0        1        0        0   0.0%  –
-      creator-jazz                  3     3         1        1        1        0  33.3%  2h
-      listener-rock                 1     0         0        0        0        1   0.0%  –
-      total                         5     3         1        2        1        1  20.0%  2h
+      cohort                  invited  sent  redeemed  pending  expired  revoked  bounced  failed   rate  median sent→redeemed
+      =HYPERLINK("http://x")        1     0         0        1        0        0        0       0   0.0%  –
+      creator-jazz                  3     3         1        1        1        0        0       0  33.3%  2h
+      listener-rock                 1     0         0        0        0        1        0       0   0.0%  –
+      total                         5     3         1        2        1        1        0       0  20.0%  2h
 
-      rate = redeemed ÷ invited; expired = past expires_at (at the instant itself) and never redeemed; the median covers invites both sent and redeemed"
+      rate = redeemed ÷ invited; expired = past expires_at (at the instant itself) and never redeemed; the median covers invites both sent and redeemed
+      bounced = a hard (5.x.x) bounce; failed = bounced only: pass --out DIR to add the permanent failures of send-failed.jsonl"
     `);
   });
 
@@ -80,14 +81,14 @@ describe('report', () => {
     expect(run.exitCode).toBe(0);
     expect(run.stdout.split('\r\n')).toMatchInlineSnapshot(`
       [
-        "level,cohort,invited,sent,redeemed,pending,expired,revoked,redemption_rate,median_seconds_sent_to_redeemed",
-        "cohort,creator-jazz,3,3,1,1,1,0,0.3333,7200",
-        "total,,3,3,1,1,1,0,0.3333,7200",
+        "level,cohort,invited,sent,redeemed,pending,expired,revoked,bounced,failed,redemption_rate,median_seconds_sent_to_redeemed",
+        "cohort,creator-jazz,3,3,1,1,1,0,0,0,0.3333,7200",
+        "total,,3,3,1,1,1,0,0,0,0.3333,7200",
       ]
     `);
     const formula = await runCli(['report', '--format', 'csv', '--cohort', '='], { db });
     expect(formula.stdout.split('\r\n')[1]).toBe(
-      `cohort,"'=HYPERLINK(""http://x"")",1,0,0,1,0,0,0.0000,`,
+      `cohort,"'=HYPERLINK(""http://x"")",1,0,0,1,0,0,0,0,0.0000,`,
     );
   });
 
@@ -150,7 +151,11 @@ describe('report', () => {
     expect([both.exitCode, both.stdout, both.stderr]).toMatchInlineSnapshot(`
       [
         64,
-        "",
+        "{
+        "error": "--json and --format csv disagree",
+        "hint": "give one of them",
+        "exitCode": 64
+      }",
         "beta-invites: --json and --format csv disagree
         give one of them",
       ]

@@ -58,6 +58,7 @@ describe('send --limit / --cohort: a canary batch', { timeout: 240_000 }, () => 
       "Dry run: nothing was sent.
         folder       DIR (10 invitation(s) in manifest.jsonl)
         transport    smtp://127.0.0.1:PORT
+        approval     not approved: beta-invites review DIR, then beta-invites review DIR --approve --by NAME
         sent before  0
         would send   3:
           dry-c001@example.net

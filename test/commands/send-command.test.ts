@@ -104,6 +104,7 @@ describe('send through a sendmail-compatible command', { timeout: 240_000 }, () 
       "Dry run: nothing was sent.
         folder       DIR (2 invitation(s) in manifest.jsonl)
         transport    command FAKE -oi  (FAKE)
+        approval     not approved: beta-invites review DIR, then beta-invites review DIR --approve --by NAME
         sent before  0
         would send   2:
           cmddry001@example.net

@@ -236,6 +236,7 @@ describe('send refuses', { timeout: 240_000 }, () => {
         "Dry run: nothing was sent.
           folder       DIR (4 invitation(s) in manifest.jsonl)
           transport    smtp://127.0.0.1:PORT
+          approval     not approved: beta-invites review DIR, then beta-invites review DIR --approve --by NAME
           sent before  0
           skipped      1 already redeemed, 1 expired or revoked
           would send   2:

@@ -56,6 +56,7 @@ describe('send through SMTP', { timeout: 240_000 }, () => {
       "Dry run: nothing was sent.
         folder       DIR (12 invitation(s) in manifest.jsonl)
         transport    smtp://beta:***@127.0.0.1:PORT
+        approval     not approved: beta-invites review DIR, then beta-invites review DIR --approve --by NAME
         sent before  0
         would send   12:
           dry001@example.net
@@ -172,6 +173,7 @@ describe('send through SMTP', { timeout: 240_000 }, () => {
       "Dry run: nothing was sent.
         folder       DIR (3 invitation(s) in manifest.jsonl)
         transport    smtp://beta:***@127.0.0.1:PORT
+        approval     not approved: beta-invites review DIR, then beta-invites review DIR --approve --by NAME
         sent before  3 (3 from another folder, per the database)
         would send   0"
     `);

@@ -48,10 +48,10 @@ describe('the CSV writer', () => {
         total: row(null, 7),
       }),
     ).toMatchInlineSnapshot(`
-      "level,cohort,invited,sent,redeemed,pending,expired,revoked,redemption_rate,median_seconds_sent_to_redeemed
-      cohort,"'=HYPERLINK(""x"")",2,2,1,1,0,0,0.5000,-1.5
-      cohort,plain,2,2,1,1,0,0,0.5000,
-      total,,2,2,1,1,0,0,0.5000,7
+      "level,cohort,invited,sent,redeemed,pending,expired,revoked,bounced,failed,redemption_rate,median_seconds_sent_to_redeemed
+      cohort,"'=HYPERLINK(""x"")",2,2,1,1,0,0,0,0,0.5000,-1.5
+      cohort,plain,2,2,1,1,0,0,0,0,0.5000,
+      total,,2,2,1,1,0,0,0,0,0.5000,7
       "
     `);
   });
