@@ -7,7 +7,7 @@ import { parseDuration } from '../../core/duration.js';
 import { ExitCode, UsageError } from '../../core/errors.js';
 import { requireMigrated } from '../../core/db/require-migrated.js';
 import { OUTDIR } from '../../core/outdir/files.js';
-import { resolveSentBy } from '../../core/render/invites.js';
+import { resolveSentBy } from '../../core/render/sent-by.js';
 import { checkOutDir, prepareOutDir } from '../../core/render/outdir.js';
 import { renderCohort, type RenderPlan, type RenderStats } from '../../core/render/render.js';
 import { checkSender } from '../../core/render/sender.js';

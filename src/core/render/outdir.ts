@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UserError, errnoCode } from '../errors.js';
 import { csvDocument } from '../csv-write.js';
-import { OUTDIR, readJsonLines, writeFileAtomic } from '../outdir/files.js';
+import { OUTDIR, writeFileAtomic } from '../outdir/files.js';
 import { assertOutDirFree, lockOutDir } from '../outdir/lock.js';
-import { manifestEntry, type ManifestEntry } from '../outdir/manifest.js';
+import type { ManifestEntry } from '../outdir/manifest.js';
+import { recipientKey } from './previous-manifest.js';
 
 function outDirError(dir: string, code: string): UserError {
   const reasons: Record<string, string> = {
@@ -102,22 +103,6 @@ export function prepareOutDir(dir: string, clock: () => Date = () => new Date())
   } catch (error) {
     throw outDirError(dir, errnoCode(error) ?? 'error');
   }
-}
-
-/** The key a recipient's manifest entry is found by across runs. */
-export function recipientKey(email: string, cohort: string): string {
-  return `${email.toLowerCase()}\u0000${cohort}`;
-}
-
-/** Entries of an earlier run into the same folder (empty for a new folder). */
-export function previousManifest(dir: string): Map<string, ManifestEntry> {
-  const entries = new Map<string, ManifestEntry>();
-  for (const value of readJsonLines(path.join(dir, OUTDIR.manifest))) {
-    const parsed = manifestEntry.safeParse(value);
-    if (parsed.success)
-      entries.set(recipientKey(parsed.data.email, parsed.data.cohort), parsed.data);
-  }
-  return entries;
 }
 
 /** `00042-alice_example.org.eml`: sortable, and safe on every file system. */

@@ -4,21 +4,13 @@ import type { CohortHeader } from '../cohort/header.js';
 import { readCohortRows, type CohortRow } from '../cohort/rows.js';
 import { isFailedCsvRerun } from '../cohort/validate.js';
 import type { Context } from '../context.js';
-import { DamagedLineError } from '../outdir/files.js';
 import { releaseOutDir } from '../outdir/lock.js';
-import { damagedManifest, type ManifestEntry } from '../outdir/manifest.js';
 import { composeInvitation, type ComposeSettings } from './compose.js';
 import { inviteBatch, type InviteOptions, type InviteOutcome } from './invites.js';
-import {
-  ManifestWriter,
-  emlFileName,
-  previousManifest,
-  recipientKey,
-  writeEml,
-  writeFailedCsv,
-  type FailedRow,
-} from './outdir.js';
+import { ManifestWriter, emlFileName, writeEml, writeFailedCsv, type FailedRow } from './outdir.js';
+import type { ManifestEntry } from '../outdir/manifest.js';
 import { previewInvites } from './preview.js';
+import { nextFreeSeq, readPreviousManifest, recipientKey } from './previous-manifest.js';
 
 /** What `render` needs besides the context. */
 export interface RenderPlan {
@@ -138,17 +130,6 @@ async function renderAll(plan: RenderPlan, ctx: Pick<Context, 'signal'>): Promis
   return stats;
 }
 
-/** The manifest this run merges into; a damaged line stops the run, naming it. */
-function readPreviousManifest(plan: RenderPlan): Map<string, ManifestEntry> {
-  try {
-    return previousManifest(plan.out);
-  } catch (error) {
-    if (!(error instanceof DamagedLineError)) throw error;
-    const render = `beta-invites render ${plan.file} --out ${plan.out}`;
-    throw damagedManifest(error.file, error.line, `is not JSON (${error.reason})`, render);
-  }
-}
-
 function count(stats: RenderStats, outcomes: InviteOutcome[]): void {
   for (const outcome of outcomes) {
     if (!outcome.ok) stats.failed++;
@@ -158,12 +139,6 @@ function count(stats: RenderStats, outcomes: InviteOutcome[]): void {
       else stats.reused++;
     }
   }
-}
-
-function nextFreeSeq(previous: Map<string, ManifestEntry>): number {
-  let max = 0;
-  for (const entry of previous.values()) max = Math.max(max, Number.parseInt(entry.file, 10) || 0);
-  return max + 1;
 }
 
 /** Recipients composed between two turns of the event loop (about 5 ms of work). */
