@@ -150,7 +150,11 @@ describe('report', () => {
     expect([both.exitCode, both.stdout, both.stderr]).toMatchInlineSnapshot(`
       [
         64,
-        "",
+        "{
+        "error": "--json and --format csv disagree",
+        "hint": "give one of them",
+        "exitCode": 64
+      }",
         "beta-invites: --json and --format csv disagree
         give one of them",
       ]
