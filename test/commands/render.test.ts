@@ -1,19 +1,13 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { normalize, runCli } from '../helpers/cli.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { fixture } from '../helpers/paths.js';
 import { emlFiles, manifestOf, senderEnv, writeCohort } from '../helpers/render.js';
+import { useTestDatabase } from '../helpers/fixtures.js';
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = useTestDatabase();
 
 const render = (args: string[], env: Record<string, string | undefined> = {}) =>
   runCli(['render', ...args], { db, env: { ...senderEnv, ...env } });

@@ -1,25 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cleanEnv, runCli } from '../helpers/cli.js';
-import { createTestDatabase, dbKind, type TestDatabase } from '../helpers/database.js';
+import { dbKind } from '../helpers/database.js';
 import { addresses, makeOutdir, type Outdir } from '../helpers/outdir.js';
 import { bin } from '../helpers/paths.js';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
+import { useSmtpSink, useTestDatabase } from '../helpers/fixtures.js';
 
 const CONCURRENCY = 4;
-let db: TestDatabase;
-let sink: SmtpSink;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  sink = await startSmtpSink();
-});
-afterAll(async () => {
-  await sink.close();
-  await db.drop();
-});
+const db = useTestDatabase();
+const sink = useSmtpSink();
 
 /**
  * Starts a real `send --confirm` in the background against the (slowed) sink. Not async:

@@ -1,24 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { normalize, runCli } from '../helpers/cli.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { addresses, makeOutdir } from '../helpers/outdir.js';
-import { onTheWire, startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
+import { onTheWire } from '../helpers/smtp.js';
+import { useSmtpSink, useTestDatabase } from '../helpers/fixtures.js';
 
 const PASS = 'pa55-w0rd-never-shown';
-let db: TestDatabase;
-let sink: SmtpSink;
+const db = useTestDatabase();
+const sink = useSmtpSink({ users: { beta: PASS } });
 let smtpUrl: string;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  sink = await startSmtpSink({ users: { beta: PASS } });
+beforeAll(() => {
   smtpUrl = sink.url({ user: 'beta', pass: PASS });
-});
-afterAll(async () => {
-  await sink.close();
-  await db.drop();
 });
 
 /** Paths, the port and timings vary from run to run. */

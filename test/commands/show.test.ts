@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { normalize, runCli } from '../helpers/cli.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { manifestOf, senderEnv } from '../helpers/render.js';
 import { insertInvites } from '../core/ops/invites.js';
+import { useTestDatabase } from '../helpers/fixtures.js';
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let out: string;
 let ana: { code: string; inviteId: string; file: string };
 let old: { code: string };
@@ -15,7 +15,6 @@ let old: { code: string };
 // inserted by hand (expired, revoked), and a ledger line as `send` writes it plus a field
 // this version does not know.
 beforeAll(async () => {
-  db = await createTestDatabase();
   const sql = await db.sql();
   await sql`insert into public.users (email) values ('ops@example.org')`;
   [old] = (await insertInvites(sql, [
@@ -52,9 +51,6 @@ beforeAll(async () => {
     relayId: 'later-field',
   };
   fs.writeFileSync(path.join(out, 'sent.jsonl'), JSON.stringify(line) + '\n');
-});
-afterAll(async () => {
-  await db.drop();
 });
 
 const clean = (text: string) =>

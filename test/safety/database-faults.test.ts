@@ -8,12 +8,12 @@ import { manifestEntry } from '../../src/core/outdir/manifest.js';
 import { RECIPIENT_LOCK_NAMESPACE } from '../../src/core/render/invites.js';
 import { sentLine } from '../../src/core/send/ledger.js';
 import { normalize, runCli } from '../helpers/cli.js';
-import { createTestDatabase, dbKind, type TestDatabase } from '../helpers/database.js';
+import { dbKind } from '../helpers/database.js';
 import { addresses, makeOutdir, type Outdir } from '../helpers/outdir.js';
 import { emlFiles, senderEnv, writeCohort } from '../helpers/render.js';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 import { listing, manifestProblem, orphanEml, strictJsonLines } from './helpers/folder.js';
 import { exited, startCli, waitFor, type Running } from './helpers/process.js';
+import { useSmtpSink, useTestDatabase } from '../helpers/fixtures.js';
 
 /**
  * Database faults while the real binaries run: the server ends their connection, the
@@ -21,17 +21,15 @@ import { exited, startCli, waitFor, type Running } from './helpers/process.js';
  * by another process. Each ends with one clear line and the right exit code, leaves no
  * half-written file, and a rerun converges.
  */
-let db: TestDatabase;
-let sink: SmtpSink;
+const db = useTestDatabase();
+const sink = useSmtpSink();
 /**
  * The test's own client on a server, under another application_name than the tool's, so
  * that terminating "the tool's connections" never ends the test's.
  */
 let own: Sql | undefined;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  sink = await startSmtpSink();
+beforeAll(() => {
   if (db.url) {
     own = postgres(db.url, {
       ...clientOptions,
@@ -42,8 +40,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await own?.end({ timeout: 1 });
-  await sink.close();
-  await db.drop();
 });
 
 /** The test's client: its own on a server, the shared in-process one on embedded. */
