@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { cleanEnv, runCli } from '../helpers/cli.js';
+import { cleanEnv, normalize, runCli } from '../helpers/cli.js';
 import { dbKind } from '../helpers/database.js';
 import { addresses, makeOutdir, type Outdir } from '../helpers/outdir.js';
 import { bin } from '../helpers/paths.js';
@@ -130,8 +130,7 @@ describe('send survives crashes and stops cleanly', { timeout: 240_000 }, () => 
         env: { SMTP_URL: sink.url() },
       });
       expect(second.exitCode).toBe(1);
-      const message = second.stderr
-        .replace(/^using embedded database.*\n/m, '')
+      const message = normalize(second.stderr)
         .replace(/ on \S+ \(advisory/, ' on DB (advisory')
         .replace(/at \S+ is in use by process \d+/, 'at DIR is in use by process PID');
       // The embedded database admits one process; a server admits one send (advisory lock).

@@ -11,9 +11,10 @@ const sink = useSmtpSink();
 
 /** stderr without the embedded database's notice, paths and ports replaced. */
 function said(run: CliResult, dir: string): string {
-  return normalize(run.stderr, { [dir]: 'DIR', [String(sink.port)]: 'PORT' })
-    .replace(/^using embedded database.*\n/m, '')
-    .replace(/^sending \d+ message\(s\)…\n/m, '');
+  return normalize(run.stderr, { [dir]: 'DIR', [String(sink.port)]: 'PORT' }).replace(
+    /^sending \d+ message\(s\)…\n/m,
+    '',
+  );
 }
 
 /** Nothing was sent and nothing was written into the folder. */

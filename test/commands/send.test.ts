@@ -17,9 +17,10 @@ beforeAll(() => {
 
 /** Paths, the port and timings vary from run to run. */
 function clean(text: string, dir: string): string {
-  return normalize(text, { [dir]: 'DIR', [String(sink.port)]: 'PORT' })
-    .replace(/in \d+\.\d s \(\d+\.\d\/s\)/g, 'in N s (N/s)')
-    .replace(/^using embedded database.*\n/m, '');
+  return normalize(text, { [dir]: 'DIR', [String(sink.port)]: 'PORT' }).replace(
+    /in \d+\.\d s \(\d+\.\d\/s\)/g,
+    'in N s (N/s)',
+  );
 }
 
 function lines(file: string): Record<string, unknown>[] {
