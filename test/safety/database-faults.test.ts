@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import postgres, { type Sql } from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { emlFiles, senderEnv, writeCohort } from '../helpers/render.js';
 import { listing, manifestProblem, orphanEml, strictJsonLines } from './helpers/folder.js';
 import { exited, startCli, waitFor, type Running } from './helpers/process.js';
 import { useSmtpSink, useTestDatabase } from '../helpers/fixtures.js';
+import { closedPort } from '../helpers/http.js';
 
 /**
  * Database faults while the real binaries run: the server ends their connection, the
@@ -56,15 +56,6 @@ const send = (dir: string, env: Record<string, string | undefined> = {}) =>
     db,
     env: { SMTP_URL: sink.url(), ...env },
   });
-
-/** A port nothing listens on (bound, then closed). */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function invitesOf(prefix: string) {
   const sql = await testSql();
