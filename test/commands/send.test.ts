@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { normalize, runCli } from '../helpers/cli.js';
-import { addresses, makeOutdir } from '../helpers/outdir.js';
+import { addresses, makeOutdir, readJsonl } from '../helpers/outdir.js';
 import { onTheWire } from '../helpers/smtp.js';
 import { useSmtpSink, useTestDatabase } from '../helpers/fixtures.js';
 
@@ -23,14 +23,7 @@ function clean(text: string, dir: string): string {
   );
 }
 
-function lines(file: string): Record<string, unknown>[] {
-  if (!fs.existsSync(file)) return [];
-  return fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
+const lines = readJsonl;
 
 async function sentAt(ids: string[]): Promise<(Date | null)[]> {
   const sql = await db.sql();

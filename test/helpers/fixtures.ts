@@ -18,7 +18,7 @@ export {
 } from './database.js';
 export * from './http.js';
 export * from './invites.js';
-export { addresses, composeEml, makeOutdir, type Outdir } from './outdir.js';
+export { addresses, composeEml, makeOutdir, readJsonl, type Outdir } from './outdir.js';
 export { fixture } from './paths.js';
 export * from './smtp.js';
 

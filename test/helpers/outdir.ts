@@ -120,3 +120,13 @@ export function addresses(n: number, prefix = 'user'): string[] {
     (_, i) => `${prefix}${String(i + 1).padStart(3, '0')}@example.net`,
   );
 }
+
+/** The records of a JSON-lines file (a ledger), or none when it does not exist. */
+export function readJsonl(file: string): Record<string, unknown>[] {
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { errorMessage } from '../../src/core/errors.js';
 import { parseSmtpUrl } from '../../src/core/transports/smtp-url.js';
 import { normalize, runCli, type CliResult } from '../helpers/cli.js';
-import { addresses, makeOutdir, type Outdir } from '../helpers/outdir.js';
+import { addresses, makeOutdir, readJsonl, type Outdir } from '../helpers/outdir.js';
 import { startSmtpSink } from '../helpers/smtp.js';
 import { startBusySmtp } from './helpers/busy-smtp.js';
 import { startRawSmtp } from './helpers/raw-smtp.js';
@@ -48,13 +48,7 @@ function counters(run: CliResult) {
 }
 
 function jsonLines(out: Outdir, name: string): Record<string, unknown>[] {
-  const file = path.join(out.dir, name);
-  if (!fs.existsSync(file)) return [];
-  return fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  return readJsonl(path.join(out.dir, name));
 }
 
 /** How many times each recipient of the folder received its message. */
