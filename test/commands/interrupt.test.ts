@@ -1,19 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cleanEnv, runCli } from '../helpers/cli.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { bin } from '../helpers/paths.js';
 import { emlFiles, manifestOf, senderEnv, writeCohort } from '../helpers/render.js';
+import { useTestDatabase } from '../helpers/fixtures.js';
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = useTestDatabase();
 
 async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;

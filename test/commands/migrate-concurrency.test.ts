@@ -1,27 +1,20 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeAddress, parseDatabaseUrl } from '../../src/core/db/url.js';
 import { defaultMigrationsDir } from '../../src/core/migrations/files.js';
 import { MIGRATE_LOCK } from '../../src/core/migrations/runner.js';
 import { cleanEnv, normalize, runCli } from '../helpers/cli.js';
-import { createTestDatabase, dbKind, type TestDatabase } from '../helpers/database.js';
+import { dbKind } from '../helpers/database.js';
 import { bin } from '../helpers/paths.js';
+import { useScratchDir, useTestDatabase } from '../helpers/fixtures.js';
 
 // Each embedded run starts PGlite (seconds, more on a loaded machine).
 const SLOW = { timeout: 180_000 };
 
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bi-migrate-race-'));
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-  fs.rmSync(scratch, { recursive: true, force: true });
-});
+const scratch = useScratchDir('bi-migrate-race-');
+const db = useTestDatabase();
 
 /** A copy of the bundled migrations plus one pending file. */
 function folder(name: string, file: string, sql: string): string {

@@ -1,25 +1,18 @@
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeAddress, parseDatabaseUrl } from '../../src/core/db/url.js';
 import { defaultMigrationsDir } from '../../src/core/migrations/files.js';
 import { createTestDatabase, dbKind, type TestDatabase } from '../helpers/database.js';
 import { normalize, runCli } from '../helpers/cli.js';
+import { useScratchDir, useTestDatabase } from '../helpers/fixtures.js';
+import { closedPort } from '../helpers/http.js';
 
 // Each embedded run starts PGlite (seconds, more on a loaded machine).
 const SLOW = { timeout: 180_000 };
 
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bi-migrate-cli-'));
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-  fs.rmSync(scratch, { recursive: true, force: true });
-});
+const scratch = useScratchDir('bi-migrate-cli-');
+const db = useTestDatabase();
 
 /** How the binary names the database under test. */
 function label(of: TestDatabase): string {
@@ -200,14 +193,6 @@ describe.runIf(dbKind === 'server')('migrate on a server without public.users', 
 });
 
 describe('migrate without a reachable server', SLOW, () => {
-  async function closedPort(): Promise<number> {
-    const server = net.createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as net.AddressInfo;
-    await new Promise((resolve) => server.close(resolve));
-    return port;
-  }
-
   it('names host and port in one line, never the password (exit 1)', async () => {
     const port = await closedPort();
     const urls = [

@@ -1,22 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cleanEnv } from '../helpers/cli.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { startHttpServer, statusPage, type TestServer } from '../helpers/http.js';
+import { statusPage } from '../helpers/http.js';
 import { bin } from '../helpers/paths.js';
+import { useHttpServer, useTestDatabase } from '../helpers/fixtures.js';
 
-let db: TestDatabase;
-let server: TestServer;
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startHttpServer();
-});
-afterAll(async () => {
-  await server.close();
-  await db.drop();
-});
+const db = useTestDatabase();
+const server = useHttpServer();
 
 /** The running binary and what it has printed so far. */
 interface Running {

@@ -1,25 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import {
-  githubSearch,
-  refusedUrl,
-  sentryIssues,
-  startHttpServer,
-  statusPage,
-  type TestServer,
-} from '../helpers/http.js';
+import { githubSearch, refusedUrl, sentryIssues, statusPage } from '../helpers/http.js';
+import { useHttpServer, useTestDatabase } from '../helpers/fixtures.js';
 
-let db: TestDatabase;
-let server: TestServer;
+const db = useTestDatabase();
+const server = useHttpServer();
 const SECRET = 'sntrys_do_not_print_me';
 const env = { SENTRY_TOKEN: SECRET, GITHUB_TOKEN: 'ghp_do_not_print_me_either' };
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startHttpServer();
   const sql = await db.sql();
   await sql`insert into public.beta_invites (code, email, cohort, used_at) values
     ('CCCCCCCCCCCCCCC2', 'a@example.com', 'creator-a', now()),
@@ -32,10 +23,6 @@ beforeAll(async () => {
       metrics: { checks: { thresholds: { 'rate>0.99': { ok: true } } } },
     }),
   );
-});
-afterAll(async () => {
-  await server.close();
-  await db.drop();
 });
 
 function healthy(): void {

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { normalize, runCli } from '../helpers/cli.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { addresses, makeOutdir } from '../helpers/outdir.js';
 import {
   fakeSendmail,
@@ -13,8 +12,9 @@ import {
   readSendmailSink,
   startSmtpSink,
 } from '../helpers/smtp.js';
+import { useTestDatabase } from '../helpers/fixtures.js';
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let mailDir: string;
 
 if (msmtpPath === undefined) {
@@ -22,13 +22,6 @@ if (msmtpPath === undefined) {
     'msmtp is not installed: the msmtp test is skipped (.ci/run installs it; apt-get install msmtp)',
   );
 }
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
 
 function freshMailDir(): string {
   mailDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bi-sendmail-'));

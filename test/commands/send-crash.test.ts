@@ -1,25 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, runCli } from '../helpers/cli.js';
-import { createTestDatabase, dbKind, type TestDatabase } from '../helpers/database.js';
+import { describe, expect, it } from 'vitest';
+import { cleanEnv, normalize, runCli } from '../helpers/cli.js';
+import { dbKind } from '../helpers/database.js';
 import { addresses, makeOutdir, type Outdir } from '../helpers/outdir.js';
 import { bin } from '../helpers/paths.js';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
+import { useSmtpSink, useTestDatabase } from '../helpers/fixtures.js';
 
 const CONCURRENCY = 4;
-let db: TestDatabase;
-let sink: SmtpSink;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  sink = await startSmtpSink();
-});
-afterAll(async () => {
-  await sink.close();
-  await db.drop();
-});
+const db = useTestDatabase();
+const sink = useSmtpSink();
 
 /**
  * Starts a real `send --confirm` in the background against the (slowed) sink. Not async:
@@ -140,8 +131,7 @@ describe('send survives crashes and stops cleanly', { timeout: 240_000 }, () => 
         env: { SMTP_URL: sink.url() },
       });
       expect(second.exitCode).toBe(1);
-      const message = second.stderr
-        .replace(/^using embedded database.*\n/m, '')
+      const message = normalize(second.stderr)
         .replace(/ on \S+ \(advisory/, ' on DB (advisory')
         .replace(/at \S+ is in use by process \d+/, 'at DIR is in use by process PID');
       // The embedded database admits one process; a server admits one send (advisory lock).

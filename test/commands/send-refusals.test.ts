@@ -1,28 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { normalize, runCli, type CliResult } from '../helpers/cli.js';
-import { createTestDatabase, dbKind, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, dbKind } from '../helpers/database.js';
 import { addresses, makeOutdir, type Outdir } from '../helpers/outdir.js';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
+import { useSmtpSink, useTestDatabase } from '../helpers/fixtures.js';
 
-let db: TestDatabase;
-let sink: SmtpSink;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  sink = await startSmtpSink();
-});
-afterAll(async () => {
-  await sink.close();
-  await db.drop();
-});
+const db = useTestDatabase();
+const sink = useSmtpSink();
 
 /** stderr without the embedded database's notice, paths and ports replaced. */
 function said(run: CliResult, dir: string): string {
-  return normalize(run.stderr, { [dir]: 'DIR', [String(sink.port)]: 'PORT' })
-    .replace(/^using embedded database.*\n/m, '')
-    .replace(/^sending \d+ message\(s\)…\n/m, '');
+  return normalize(run.stderr, { [dir]: 'DIR', [String(sink.port)]: 'PORT' }).replace(
+    /^sending \d+ message\(s\)…\n/m,
+    '',
+  );
 }
 
 /** Nothing was sent and nothing was written into the folder. */

@@ -1,41 +1,29 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { normalize, runCli } from '../helpers/cli.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { addresses, makeOutdir } from '../helpers/outdir.js';
-import { onTheWire, startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
+import { addresses, makeOutdir, readJsonl } from '../helpers/outdir.js';
+import { onTheWire } from '../helpers/smtp.js';
+import { useSmtpSink, useTestDatabase } from '../helpers/fixtures.js';
 
 const PASS = 'pa55-w0rd-never-shown';
-let db: TestDatabase;
-let sink: SmtpSink;
+const db = useTestDatabase();
+const sink = useSmtpSink({ users: { beta: PASS } });
 let smtpUrl: string;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  sink = await startSmtpSink({ users: { beta: PASS } });
+beforeAll(() => {
   smtpUrl = sink.url({ user: 'beta', pass: PASS });
-});
-afterAll(async () => {
-  await sink.close();
-  await db.drop();
 });
 
 /** Paths, the port and timings vary from run to run. */
 function clean(text: string, dir: string): string {
-  return normalize(text, { [dir]: 'DIR', [String(sink.port)]: 'PORT' })
-    .replace(/in \d+\.\d s \(\d+\.\d\/s\)/g, 'in N s (N/s)')
-    .replace(/^using embedded database.*\n/m, '');
+  return normalize(text, { [dir]: 'DIR', [String(sink.port)]: 'PORT' }).replace(
+    /in \d+\.\d s \(\d+\.\d\/s\)/g,
+    'in N s (N/s)',
+  );
 }
 
-function lines(file: string): Record<string, unknown>[] {
-  if (!fs.existsSync(file)) return [];
-  return fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
+const lines = readJsonl;
 
 async function sentAt(ids: string[]): Promise<(Date | null)[]> {
   const sql = await db.sql();

@@ -1,24 +1,17 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateCohort } from '../../fixtures/generate-cohort.js';
-import { createTestDatabase, dbKind, type TestDatabase } from '../helpers/database.js';
+import { dbKind } from '../helpers/database.js';
 import { runCli } from '../helpers/cli.js';
 import { fixture, root } from '../helpers/paths.js';
+import { useScratchDir, useTestDatabase } from '../helpers/fixtures.js';
 
 // Each embedded run starts PGlite (seconds, more on a loaded machine).
 const SLOW = { timeout: 180_000 };
 
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bi-vco-'));
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-  fs.rmSync(scratch, { recursive: true, force: true });
-});
+const scratch = useScratchDir('bi-vco-');
+const db = useTestDatabase();
 
 function validate(args: string[], env: Record<string, string> = {}) {
   return runCli(['validate-cohort', ...args], {

@@ -5,12 +5,12 @@ import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanEnv, runCli, type CliResult } from '../helpers/cli.js';
 import { bin, root } from '../helpers/paths.js';
+import { useScratchDir } from '../helpers/fixtures.js';
 
 // No database is needed here: a home that must stay empty proves none was opened.
-const home = fs.mkdtempSync(path.join(os.tmpdir(), 'bi-vc-home-'));
+const home = useScratchDir('bi-vc-home-');
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bi-vc-'));
 afterAll(() => {
-  fs.rmSync(home, { recursive: true, force: true });
   fs.rmSync(scratch, { recursive: true, force: true });
 });
 

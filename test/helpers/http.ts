@@ -86,13 +86,18 @@ export async function startHttpServer(): Promise<TestServer> {
   };
 }
 
-/** A URL on 127.0.0.1 where nothing listens (connection refused). */
-export async function refusedUrl(): Promise<string> {
+/** A port nothing listens on: bound by us on 127.0.0.1, then closed. */
+export async function closedPort(): Promise<number> {
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
+  return port;
+}
+
+/** A URL on 127.0.0.1 where nothing listens (connection refused). */
+export async function refusedUrl(): Promise<string> {
+  return `http://127.0.0.1:${await closedPort()}`;
 }
 
 /**

@@ -6,6 +6,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Sql } from 'postgres';
 import { OUTDIR } from '../../src/core/outdir/files.js';
 import type { ManifestEntry } from '../../src/core/outdir/manifest.js';
+import { insertInvites } from './invites.js';
 
 export const SENDER = 'Équipe Bêta <beta@example.org>';
 
@@ -36,17 +37,11 @@ function fakeCode(): string {
   return Array.from(randomBytes(16), (b) => ALPHABET[b % ALPHABET.length]).join('');
 }
 
-/** Inserts the invites like render does (one row each) and returns their ids. */
-async function insertInvites(sql: Sql, emails: string[], cohort: string, expiresAt: Date) {
-  const rows: { id: string; code: string; email: string }[] = [];
-  for (const email of emails) {
-    const [row] = await sql<{ id: string; code: string; email: string }[]>`
-      insert into public.beta_invites (code, email, cohort, expires_at)
-      values (${fakeCode()}, ${email}, ${cohort}, ${expiresAt})
-      returning id, code, email`;
-    if (row) rows.push(row);
-  }
-  return rows;
+/** Inserts the invites like render does (one row each, created now). */
+async function insertRendered(sql: Sql, emails: string[], cohort: string, expiresAt: Date) {
+  const rows = emails.map((email) => ({ email, cohort, expiresAt, createdAt: new Date() }));
+  const ids = await insertInvites(sql, rows);
+  return ids.map((row, i) => ({ ...row, email: emails[i] ?? '' }));
 }
 
 /**
@@ -92,7 +87,7 @@ export async function makeOutdir(options: OutdirOptions): Promise<Outdir> {
   const invites =
     options.preview || !options.sql
       ? options.emails.map((email) => ({ id: randomUUID(), code: fakeCode(), email }))
-      : await insertInvites(options.sql, options.emails, cohort, expiresAt);
+      : await insertRendered(options.sql, options.emails, cohort, expiresAt);
   const entries: ManifestEntry[] = [];
   for (const [i, invite] of invites.entries()) {
     const bytes = await composeEml(invite);
@@ -124,4 +119,14 @@ export function addresses(n: number, prefix = 'user'): string[] {
     { length: n },
     (_, i) => `${prefix}${String(i + 1).padStart(3, '0')}@example.net`,
   );
+}
+
+/** The records of a JSON-lines file (a ledger), or none when it does not exist. */
+export function readJsonl(file: string): Record<string, unknown>[] {
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }

@@ -28,6 +28,12 @@ export interface SmtpSinkOptions {
   users?: Record<string, string>;
   /** Delay before answering each DATA (a slow relay), in ms. */
   dataDelayMs?: number;
+  /** Connection n (from 1) is turned away with 421 at the greeting when this says so. */
+  busy?: (n: number) => boolean;
+  /** The login attempt n (from 1) is accepted when this says so (else 535); replaces `users`. */
+  login?: (n: number, user: string, pass: string) => boolean;
+  /** Keep each message's bytes (default); false only counts them, for load. */
+  keep?: boolean;
 }
 
 /**
@@ -38,6 +44,14 @@ export interface SmtpSink {
   port: number;
   messages: SinkMessage[];
   attempts: Map<string, number>;
+  /** Connections and login attempts so far. */
+  counts: { connections: number; logins: number };
+  /** Messages received per recipient address, kept or not. */
+  received: Map<string, number>;
+  /** Messages received, kept or not. */
+  total(): number;
+  /** Bytes of DATA received. */
+  bytes(): number;
   /** Scripts the RCPT TO answers for one address (case-insensitive). */
   answer(address: string, script: RcptScript): void;
   setDataDelay(ms: number): void;
@@ -50,10 +64,22 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
+function accepts(options: SmtpSinkOptions, n: number, user: string, pass: string): boolean {
+  if (options.login) return options.login(n, user, pass);
+  return !options.users || options.users[user] === pass;
+}
+
+function refusal(text: string, responseCode: number): Error {
+  return Object.assign(new Error(text), { responseCode });
+}
+
 export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const messages: SinkMessage[] = [];
   const attempts = new Map<string, number>();
+  const received = new Map<string, number>();
   const scripts = new Map<string, RcptScript>();
+  const counts = { connections: 0, logins: 0 };
+  const totals = { messages: 0, bytes: 0 };
   let dataDelay = options.dataDelayMs ?? 0;
   const serverOptions: SMTPServerOptions = {
     secure: options.secure === true,
@@ -63,12 +89,17 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     disableReverseLookup: true,
     logger: false,
     closeTimeout: 500,
+    onConnect(_session, callback) {
+      const n = ++counts.connections;
+      if (!options.busy?.(n)) return callback();
+      callback(refusal('Too busy, try again later', 421));
+    },
     onAuth(auth, _session, callback) {
-      const users = options.users;
-      if (!users || users[auth.username ?? ''] === auth.password) {
+      const n = ++counts.logins;
+      if (accepts(options, n, auth.username ?? '', auth.password ?? '')) {
         callback(null, { user: auth.username });
       } else {
-        callback(Object.assign(new Error('Authentication failed'), { responseCode: 535 }));
+        callback(refusal('Authentication failed', 535));
       }
     },
     onRcptTo(address, _session, callback) {
@@ -79,12 +110,20 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
       const code = script[Math.min(n, script.length - 1)] ?? 250;
       if (code < 400) return callback();
       const text = code < 500 ? 'Try again later' : 'No such user here';
-      callback(Object.assign(new Error(`${text} <${key}>`), { responseCode: code }));
+      callback(refusal(`${text} <${key}>`, code));
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('data', (chunk: Buffer) => {
+        totals.bytes += chunk.length;
+        if (options.keep !== false) chunks.push(chunk);
+      });
       stream.on('end', () => {
+        totals.messages++;
+        for (const r of session.envelope.rcptTo) {
+          received.set(r.address, (received.get(r.address) ?? 0) + 1);
+        }
+        if (options.keep === false) return callback();
         const user = session.user as string | undefined;
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
         const to = session.envelope.rcptTo.map((r) => r.address);
@@ -104,6 +143,10 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     port,
     messages,
     attempts,
+    counts,
+    received,
+    total: () => totals.messages,
+    bytes: () => totals.bytes,
     answer: (address, script) => scripts.set(address.toLowerCase(), script),
     setDataDelay: (ms) => (dataDelay = ms),
     url: (auth, query) =>

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import postgres, { type Sql } from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,12 +7,13 @@ import { manifestEntry } from '../../src/core/outdir/manifest.js';
 import { RECIPIENT_LOCK_NAMESPACE } from '../../src/core/render/invites.js';
 import { sentLine } from '../../src/core/send/ledger.js';
 import { normalize, runCli } from '../helpers/cli.js';
-import { createTestDatabase, dbKind, type TestDatabase } from '../helpers/database.js';
+import { dbKind } from '../helpers/database.js';
 import { addresses, makeOutdir, type Outdir } from '../helpers/outdir.js';
 import { emlFiles, senderEnv, writeCohort } from '../helpers/render.js';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 import { listing, manifestProblem, orphanEml, strictJsonLines } from './helpers/folder.js';
 import { exited, startCli, waitFor, type Running } from './helpers/process.js';
+import { useSmtpSink, useTestDatabase } from '../helpers/fixtures.js';
+import { closedPort } from '../helpers/http.js';
 
 /**
  * Database faults while the real binaries run: the server ends their connection, the
@@ -21,17 +21,15 @@ import { exited, startCli, waitFor, type Running } from './helpers/process.js';
  * by another process. Each ends with one clear line and the right exit code, leaves no
  * half-written file, and a rerun converges.
  */
-let db: TestDatabase;
-let sink: SmtpSink;
+const db = useTestDatabase();
+const sink = useSmtpSink();
 /**
  * The test's own client on a server, under another application_name than the tool's, so
  * that terminating "the tool's connections" never ends the test's.
  */
 let own: Sql | undefined;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  sink = await startSmtpSink();
+beforeAll(() => {
   if (db.url) {
     own = postgres(db.url, {
       ...clientOptions,
@@ -42,8 +40,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await own?.end({ timeout: 1 });
-  await sink.close();
-  await db.drop();
 });
 
 /** The test's client: its own on a server, the shared in-process one on embedded. */
@@ -60,15 +56,6 @@ const send = (dir: string, env: Record<string, string | undefined> = {}) =>
     db,
     env: { SMTP_URL: sink.url(), ...env },
   });
-
-/** A port nothing listens on (bound, then closed). */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function invitesOf(prefix: string) {
   const sql = await testSql();
@@ -310,7 +297,7 @@ describe(
           expect(clean(run.stdout)).toMatchInlineSnapshot(`
           "Rendered 23 invitation(s) into out-slow/: 23 new invite(s), 0 reused.
           1 recipient(s) failed; they are listed with the reason in out-slow/failed.csv.
-            after fixing the cause: beta-invites render out-slow/failed.csv --out out-slow
+            after fixing the cause: beta-invites render out-slow/failed.csv --out out-slow --batch-size 8 --force
             review:   the .eml files in out-slow/ (open one in a mail client)
             manifest: out-slow/manifest.jsonl
             next:     beta-invites send out-slow   (a dry run; add --confirm to send)"

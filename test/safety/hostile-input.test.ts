@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailProblem, MAX_EMAIL_LENGTH } from '../../src/core/cohort/email.js';
 import { validateCohort } from '../../src/core/cohort/validate.js';
 import { UserError } from '../../src/core/errors.js';
-import { runCli } from '../helpers/cli.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
+import { useTestDatabase, type TestDatabase } from '../helpers/fixtures.js';
 import { manifestOf, senderEnv } from '../helpers/render.js';
 
 const options = { minTotal: 0, minCreators: 0, minLabels: 0, checkUsers: false, keep: 20 };
@@ -127,13 +127,119 @@ describe('the email checker', () => {
   });
 });
 
-describe('hostile values through render', () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createTestDatabase();
+/** The exit codes the binary may end with: ok, failed, partly done, usage. */
+const EXIT_CODES = [0, 1, 2, 64];
+
+/**
+ * What every run must look like, whatever the input: a known exit code, no stack trace,
+ * at most one error line and its hint on stderr, and with --json one JSON document on
+ * stdout (the error as JSON too).
+ */
+function expectWellBehaved(run: CliResult, json: boolean): void {
+  expect(EXIT_CODES).toContain(run.exitCode);
+  const lines = run.stderr
+    .split('\n')
+    .filter((l) => l !== '' && !l.startsWith('using embedded database at '));
+  expect(lines.filter((l) => /^\s*at /.test(l))).toEqual([]);
+  expect(lines.length).toBeLessThanOrEqual(2);
+  if (lines.length > 0) expect(lines[0]).toMatch(/^beta-invites: /);
+  if (lines.length > 1) expect(lines[1]).toMatch(/^ {2}\S/);
+  if (json) {
+    const doc = JSON.parse(run.stdout) as Record<string, unknown>;
+    if (lines.length > 0) expect(doc).toMatchObject({ exitCode: run.exitCode });
+  }
+}
+
+/** Cohort files a careless export or a hostile one could produce. */
+const hostileCsv = fc
+  .tuple(
+    fc.constantFrom('email,cohort,name\n', 'email,cohort\r\n', '\uFEFFemail,cohort\n', 'e;c\n', ''),
+    fc.array(
+      fc.constantFrom(
+        '"',
+        ',',
+        '\n',
+        '\r\n',
+        '\u0000',
+        'a@b.co',
+        'x@example.org,creator-x,Zoë',
+        'creator-x',
+        '=cmd|calc',
+        '\r\nBcc: victim@evil.test',
+        'é',
+      ),
+      { maxLength: 40 },
+    ),
+    fc.option(fc.uint8Array({ maxLength: 40 }), { nil: undefined }),
+  )
+  .map(([header, pieces, bytes]) =>
+    Buffer.concat([Buffer.from(header + pieces.join('')), Buffer.from(bytes ?? [])]),
+  );
+
+/** Flags a hurried operator or a script could add: some right, some wrong. */
+const flags = (wrongValue: string[]) =>
+  fc.constantFrom<string[]>(
+    [],
+    ['--force'],
+    ['--keep', '-3'],
+    ['--min-total', 'lots'],
+    ['--no-such-flag'],
+    wrongValue,
+  );
+
+describe('the binary under hostile input', () => {
+  it('validate-cohort: a known exit code, one error line at most, JSON when asked', async () => {
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        hostileCsv,
+        flags(['--format', 'xml']),
+        fc.boolean(),
+        async (bytes, extra, json) => {
+          const file = write(`cli-${n++}.csv`, bytes);
+          const before = fs.readdirSync(dir).sort();
+          const args = ['validate-cohort', file, ...extra, ...(json ? ['--json'] : [])];
+          const run = await runCli(args, { cwd: dir });
+          expectWellBehaved(run, json);
+          expect(fs.readdirSync(dir).sort()).toEqual(before);
+        },
+      ),
+      { numRuns: 8, seed: 20261204 },
+    );
   });
-  afterAll(async () => {
-    await db.drop();
+});
+
+describe('hostile values through render', () => {
+  const db: TestDatabase = useTestDatabase();
+
+  async function inviteRows(): Promise<number> {
+    const sql = await db.sql();
+    const [row] = await sql<{ n: number }[]>`select count(*)::int as n from public.beta_invites`;
+    return row?.n ?? -1;
+  }
+
+  it('renders or refuses whole: a known exit code, one error line, no rows or folder on failure', async () => {
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        hostileCsv,
+        flags(['--batch-size', '0']),
+        fc.boolean(),
+        async (bytes, extra, json) => {
+          const file = write(`render-${n}.csv`, bytes);
+          const out = path.join(dir, `out-render-${n++}`);
+          const rows = await inviteRows();
+          const args = ['render', file, '--out', out, ...extra, ...(json ? ['--json'] : [])];
+          const run = await runCli(args, { db, env: senderEnv });
+          expectWellBehaved(run, json);
+          if (run.exitCode === 1 || run.exitCode === 64) {
+            expect(fs.existsSync(out)).toBe(false);
+            expect(await inviteRows()).toBe(rows);
+          }
+        },
+      ),
+      { numRuns: 4, seed: 1126 },
+    );
   });
 
   it('keeps CSV values out of the headers, escapes them in HTML and neutralises formulas in failed.csv', async () => {

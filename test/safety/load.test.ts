@@ -4,11 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, runCli } from '../helpers/cli.js';
-import { createTestDatabase, dbKind, type TestDatabase } from '../helpers/database.js';
-import { githubSearch, sentryIssues, startHttpServer, type TestServer } from '../helpers/http.js';
+import { dbKind } from '../helpers/database.js';
+import { githubSearch, sentryIssues } from '../helpers/http.js';
 import { manifestOf, senderEnv, writeCohort } from '../helpers/render.js';
 import { startCountingSink, type CountingSink } from './helpers/counting-sink.js';
 import { peakRss, type PeakRss } from './helpers/peak-rss.js';
+import { useHttpServer, useTestDatabase } from '../helpers/fixtures.js';
 
 /**
  * Memory and descriptors under load. The full sizes run only with BI_SLOW=1 (minutes);
@@ -39,17 +40,15 @@ interface Sample {
 
 const loop = fileURLToPath(new URL('./helpers/monitor-loop.js', import.meta.url));
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let sink: CountingSink;
-let http: TestServer;
+const http = useHttpServer();
 let rss: PeakRss;
 /** What the runs measured, printed at the end (the figures for the README and the note). */
 const figures: string[] = [];
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   sink = await startCountingSink();
-  http = await startHttpServer();
   rss = peakRss();
   // A status page that flaps on every request: the verdict changes (and the hook runs) each cycle.
   let requests = 0;
@@ -76,9 +75,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (figures.length > 0) console.log(`load figures (${db.kind} database):\n${figures.join('\n')}`);
   rss.remove();
-  await http.close();
   await sink.close();
-  await db.drop();
 });
 
 function seconds(since: number): string {

@@ -4,19 +4,11 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, runCli, type CliResult } from '../helpers/cli.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import {
-  githubSearch,
-  refusedUrl,
-  sentryIssues,
-  startHttpServer,
-  statusPage,
-  type TestServer,
-} from '../helpers/http.js';
+import { githubSearch, refusedUrl, sentryIssues, statusPage } from '../helpers/http.js';
 import { bin } from '../helpers/paths.js';
 import { senderEnv, writeCohort } from '../helpers/render.js';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 import { findLeaks, leaksInFiles, secretForms } from './helpers/leaks.js';
+import { useHttpServer, useSmtpSink, useTestDatabase } from '../helpers/fixtures.js';
 
 // Each secret has a core no other text contains, and characters that must be encoded in a URL.
 const DB_PASS = 'db-7Hq2@canary';
@@ -32,9 +24,9 @@ const FORMS = [
   ...secretForms(GITHUB_TOKEN, '5Lp1'),
 ];
 
-let db: TestDatabase;
-let sink: SmtpSink;
-let http: TestServer;
+const db = useTestDatabase();
+const sink = useSmtpSink({ users: { beta: SMTP_PASS } });
+const http = useHttpServer();
 /** Where nothing listens: the database and the relay are "down". */
 let closedPort: string;
 /** A folder outside the home, for what the --on-change hook sees. */
@@ -103,10 +95,7 @@ function writeMonitorConfig(name: string, base: string): void {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  sink = await startSmtpSink({ users: { beta: SMTP_PASS } });
   sink.answer('person3@example.org', [550]);
-  http = await startHttpServer();
   http.route('/api/0/organizations/acme/issues/', sentryIssues(0));
   http.route('/status.json', statusPage('none'));
   http.route('/search/issues', githubSearch(0));
@@ -121,10 +110,7 @@ beforeAll(async () => {
   writeMonitorConfig('monitor.json', http.url);
   writeMonitorConfig('monitor-down.json', `http://127.0.0.1:${closedPort}`);
 });
-afterAll(async () => {
-  await http.close();
-  await sink.close();
-  await db.drop();
+afterAll(() => {
   fs.rmSync(hookDir, { recursive: true, force: true });
 });
 

@@ -1,24 +1,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { errorMessage } from '../../src/core/errors.js';
 import { parseSmtpUrl } from '../../src/core/transports/smtp-url.js';
 import { normalize, runCli, type CliResult } from '../helpers/cli.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { addresses, makeOutdir, type Outdir } from '../helpers/outdir.js';
+import { addresses, makeOutdir, readJsonl, type Outdir } from '../helpers/outdir.js';
 import { startSmtpSink } from '../helpers/smtp.js';
 import { startBusySmtp } from './helpers/busy-smtp.js';
 import { startRawSmtp } from './helpers/raw-smtp.js';
+import { useTestDatabase } from '../helpers/fixtures.js';
 
-let db: TestDatabase;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
+const db = useTestDatabase();
 
 async function folder(n: number, prefix: string): Promise<Outdir> {
   return makeOutdir({ sql: await db.sql(), emails: addresses(n, prefix) });
@@ -55,13 +48,7 @@ function counters(run: CliResult) {
 }
 
 function jsonLines(out: Outdir, name: string): Record<string, unknown>[] {
-  const file = path.join(out.dir, name);
-  if (!fs.existsSync(file)) return [];
-  return fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  return readJsonl(path.join(out.dir, name));
 }
 
 /** How many times each recipient of the folder received its message. */

@@ -1,15 +1,6 @@
-import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { connectionError, openServer } from '../../../src/core/db/server.js';
-
-/** A port nothing listens on: bound by us, then closed. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { closedPort } from '../../helpers/http.js';
 
 describe('openServer', () => {
   it('fails with one line naming host and port when nothing listens, never the password', async () => {

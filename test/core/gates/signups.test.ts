@@ -1,21 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/core/db/open.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
 import { refusedUrl } from '../../helpers/http.js';
 import { checkOne, stable } from './check.js';
+import { useTestDatabase } from '../../helpers/fixtures.js';
 
-let db: TestDatabase;
+const db = useTestDatabase();
 beforeAll(async () => {
-  db = await createTestDatabase();
   const sql = await db.sql();
   await sql`
     insert into public.beta_invites (code, email, cohort, used_at) values
       ('AAAAAAAAAAAAAAA2', 'a@example.com', 'creator-a', now()),
       ('AAAAAAAAAAAAAAA3', 'b@example.com', 'creator-a', now() - interval '1 hour'),
       ('AAAAAAAAAAAAAAA4', 'c@example.com', 'listener-b', null)`;
-});
-afterAll(async () => {
-  await db.drop();
 });
 
 describe('signups gate', () => {

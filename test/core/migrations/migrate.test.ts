@@ -1,8 +1,7 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { clientOptions } from '../../../src/core/db/database.js';
 import { defaultMigrationsDir } from '../../../src/core/migrations/files.js';
 import {
@@ -11,20 +10,14 @@ import {
   readMigrationState,
 } from '../../../src/core/migrations/migrate.js';
 import { MIGRATE_LOCK, withMigrateLock } from '../../../src/core/migrations/runner.js';
-import { createTestDatabase, dbKind, type TestDatabase } from '../../helpers/database.js';
+import { createTestDatabase, dbKind } from '../../helpers/database.js';
+import { useScratchDir, useTestDatabase } from '../../helpers/fixtures.js';
 
 // Each embedded run starts PGlite (seconds, more on a loaded machine).
 const SLOW = { timeout: 180_000 };
 
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bi-migrate-'));
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-  fs.rmSync(scratch, { recursive: true, force: true });
-});
+const scratch = useScratchDir('bi-migrate-');
+const db = useTestDatabase();
 
 /** A copy of the bundled migrations plus `extra` files. */
 function folder(name: string, extra: Record<string, string>): string {

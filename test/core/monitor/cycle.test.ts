@@ -7,25 +7,17 @@ import { monitorConfig, type MonitorConfig } from '../../../src/core/monitor/con
 import { checkGates } from '../../../src/core/monitor/cycle.js';
 import { runGates } from '../../../src/core/monitor/run-gates.js';
 import { GATE_NAMES } from '../../../src/core/gates/types.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
-import {
-  githubSearch,
-  sentryIssues,
-  startHttpServer,
-  statusPage,
-  type TestServer,
-} from '../../helpers/http.js';
+import { githubSearch, sentryIssues, statusPage } from '../../helpers/http.js';
 import { sqlSource } from '../gates/check.js';
+import { useHttpServer, useTestDatabase } from '../../helpers/fixtures.js';
 
-let server: TestServer;
-let db: TestDatabase;
+const server = useHttpServer();
+const db = useTestDatabase();
 let dir: string;
 let summary: string;
 const env = { SENTRY_TOKEN: 's', GITHUB_TOKEN: 'g' };
 
 beforeAll(async () => {
-  server = await startHttpServer();
-  db = await createTestDatabase();
   const sql = await db.sql();
   await sql`insert into public.beta_invites (code, email, cohort, used_at)
             values ('BBBBBBBBBBBBBBB2', 'a@example.com', 'creator-a', now())`;
@@ -36,9 +28,7 @@ beforeAll(async () => {
     JSON.stringify({ metrics: { checks: { thresholds: { 'rate>0.99': { ok: true } } } } }),
   );
 });
-afterAll(async () => {
-  await server.close();
-  await db.drop();
+afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

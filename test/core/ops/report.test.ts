@@ -1,8 +1,8 @@
 import type { Sql } from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { attributionReport, likePrefix } from '../../../src/core/ops/report.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
 import { DAY, HOUR, SECOND, at, insertInvites } from './invites.js';
+import { useTestDatabase } from '../../helpers/fixtures.js';
 
 // Every state is judged at T, passed in as the run's clock: the boundary rows below sit
 // exactly on T and one millisecond after it.
@@ -11,11 +11,10 @@ const SENT = at(T, -10 * DAY);
 const OLD = at(T, -20 * DAY);
 const RECENT = at(T, -2 * DAY);
 
-let db: TestDatabase;
+const db = useTestDatabase();
 let sql: Sql;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   sql = await db.sql();
   const e = (n: string) => `${n}@example.com`;
   await insertInvites(sql, [
@@ -92,9 +91,6 @@ beforeAll(async () => {
     { email: e('l'), cohort: 'press_fr', createdAt: OLD, expiresAt: at(T, DAY) },
     { email: e('m'), cohort: 'pressxfr', createdAt: OLD, expiresAt: at(T, DAY) },
   ]);
-});
-afterAll(async () => {
-  await db.drop();
 });
 
 const row = (

@@ -1,19 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { errorMessage } from '../../../src/core/errors.js';
 import { createSmtpTransport } from '../../../src/core/transports/smtp.js';
 import type { Transport } from '../../../src/core/transports/transport.js';
 import { composeEml } from '../../helpers/outdir.js';
-import { onTheWire, startSmtpSink, type SmtpSink } from '../../helpers/smtp.js';
+import { onTheWire, startSmtpSink } from '../../helpers/smtp.js';
+import { useSmtpSink } from '../../helpers/fixtures.js';
 
-let sink: SmtpSink;
+const sink = useSmtpSink({ users: { launch: 'correct-horse' } });
 const open: Transport[] = [];
 
-beforeAll(async () => {
-  sink = await startSmtpSink({ users: { launch: 'correct-horse' } });
-});
 afterAll(async () => {
   await Promise.all(open.map((t) => t.close()));
-  await sink.close();
 });
 
 function transport(url: string): Transport {

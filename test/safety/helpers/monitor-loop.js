@@ -20,7 +20,7 @@ const dist = new URL('../../../dist/', import.meta.url);
 const { readSettings } = await import(new URL('core/config.js', dist).href);
 const { createOutput } = await import(new URL('core/output.js', dist).href);
 const { loadMonitorConfig } = await import(new URL('core/monitor/config.js', dist).href);
-const { runWatch } = await import(new URL('commands/monitor-watch.js', dist).href);
+const { runWatch } = await import(new URL('commands/monitor/watch.js', dist).href);
 
 const [configFile, cyclesText, gateList, ...hook] = process.argv.slice(2);
 const cycles = Number(cyclesText);

@@ -1,9 +1,9 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
-import { frame, renderScreen } from '../../src/commands/monitor/screen.js';
-import type { GateResult } from '../../src/core/gates/types.js';
-import type { GateTrack } from '../../src/core/monitor/damping.js';
-import type { CycleEvent } from '../../src/core/monitor/watch.js';
+import { frame, renderScreen } from '../../../src/commands/monitor/screen.js';
+import type { GateResult } from '../../../src/core/gates/types.js';
+import type { GateTrack } from '../../../src/core/monitor/damping.js';
+import type { CycleEvent } from '../../../src/core/monitor/watch.js';
 
 const plain = new Chalk({ level: 0 });
 const at = (hms: string) => new Date(`2026-05-01T${hms}Z`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { progressDisplay } from '../../src/commands/send/progress.js';
-import { memoryOutput } from '../../src/core/output.js';
+import { progressDisplay } from '../../../src/commands/send/progress.js';
+import { memoryOutput } from '../../../src/core/output.js';
 
 describe('send progress without a terminal', () => {
   it('prints a plain line every few seconds, with the rate and what is left', () => {
