@@ -44,6 +44,14 @@ export type Runner = (
 
 const VERSION = '0.1.0';
 
+/** Commander's error text as one line: `unknown option '--x' (Did you mean --y?)`. */
+export function usageMessage(text: string): string {
+  return text
+    .replace(/^error: /, '')
+    .trim()
+    .replace(/\s*\n\s*/g, ' ');
+}
+
 function addCommand(
   program: Command,
   definition: CommandDefinition<OptionSpecs, ArgSpecs>,
@@ -74,9 +82,9 @@ export function buildProgram(run: Runner): Command {
     .option('--debug', 'print stack traces of unexpected errors (or DEBUG=1)')
     .exitOverride()
     .configureOutput({
-      // One line, in the same form as every other error of the tool.
+      // One line, commander's "(Did you mean …?)" included, in the form of every other error.
       outputError: (text, write) =>
-        write(`beta-invites: ${text.replace(/^error: /, '').trim()}\n  see beta-invites --help\n`),
+        write(`beta-invites: ${usageMessage(text)}\n  see beta-invites --help\n`),
     })
     .configureHelp({ sortSubcommands: false });
   for (const definition of COMMANDS) addCommand(program, definition, run);

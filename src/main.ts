@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { buildProgram, type Runner } from './cli.js';
+import { buildProgram, usageMessage, type Runner } from './cli.js';
 import type { AnyHandler, Invocation } from './commands/shared/define.js';
 import { repeatCommand, secretOnCommandLine } from './commands/shared/command-line.js';
 import { resolveOptions } from './commands/shared/resolve.js';
@@ -127,7 +127,7 @@ async function main(): Promise<void> {
         error.code === 'commander.version';
       // Commander has printed its line on stderr; with --json, stdout says it too.
       if (!ok && jsonMode) {
-        const message = error.message.replace(/^error: /, '');
+        const message = usageMessage(error.message);
         out.json({ error: message, hint: 'see beta-invites --help', exitCode: ExitCode.usage });
       }
       process.exitCode = ok ? ExitCode.ok : ExitCode.usage;
