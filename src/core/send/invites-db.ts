@@ -59,8 +59,6 @@ export interface SentAtWriter {
   mark(ids: string[], at: Date): void;
   /** Waits for every queued update; rejects with the first failure. */
   drain(): Promise<void>;
-  /** The first failure, as soon as it happens (the run stops on it). */
-  readonly error: unknown;
 }
 
 /**
@@ -104,9 +102,6 @@ export function createSentAtWriter(
     async drain() {
       while (running) await running;
       if (failure !== undefined) throw failure;
-    },
-    get error() {
-      return failure;
     },
   };
 }

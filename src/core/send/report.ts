@@ -42,17 +42,30 @@ export interface SendReport {
   files: { sent: string; failed: string };
 }
 
-/** The report of a run that has not sent anything (yet). */
-export function baseReport(
-  options: { dir: string; confirm: boolean },
-  plan: SendPlan,
-  transport: string,
-): SendReport {
+/** What a run adds to its plan: the dispatch outcome, and what a dry run found. */
+export interface ReportInput {
+  options: { dir: string; confirm: boolean };
+  plan: SendPlan;
+  /** The transport, password masked. */
+  transport: string;
+  outcome?: Pick<SendReport, 'sent' | 'failed' | 'retried' | 'remaining' | 'failures' | 'stopped'>;
+  database?: string;
+  commandPath?: string | null;
+  interrupted?: string | null;
+  elapsedMs?: number;
+}
+
+/** The report of a run, built once from its plan and what came of it. */
+export function sendReport(input: ReportInput): SendReport {
+  const { options, plan } = input;
   const count = (reason: string) => plan.skipped.filter((s) => s.reason === reason).length;
+  const nothingSent = { sent: 0, failed: 0, retried: 0, failures: [], stopped: null };
   return {
     mode: options.confirm ? 'send' : 'dry-run',
     dir: options.dir,
-    transport,
+    transport: input.transport,
+    ...(input.database === undefined ? {} : { database: input.database }),
+    ...(input.commandPath === undefined ? {} : { commandPath: input.commandPath }),
     total: plan.total,
     toSend: plan.items.length,
     recipients: plan.items.slice(0, 10).map((i) => i.email),
@@ -65,8 +78,9 @@ export function baseReport(
     },
     edited: plan.edited,
     held: plan.held,
-    ...{ sent: 0, failed: 0, retried: 0, remaining: plan.items.length, failures: [] },
-    ...{ stopped: null, interrupted: null, elapsedMs: 0 },
+    ...(input.outcome ?? { ...nothingSent, remaining: plan.items.length }),
+    interrupted: input.interrupted ?? null,
+    elapsedMs: input.elapsedMs ?? 0,
     files: {
       sent: path.join(options.dir, OUTDIR.sent),
       failed: path.join(options.dir, OUTDIR.sendFailed),
