@@ -1,25 +1,15 @@
 import { execa } from 'execa';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli.js';
 import { cleanEnv, runCli } from '../helpers/cli.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { useSmtpSink, useTestDatabase } from '../helpers/fixtures.js';
 import { addresses, makeOutdir } from '../helpers/outdir.js';
 import { bin, scratch } from '../helpers/paths.js';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 
-let db: TestDatabase;
-let sink: SmtpSink;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  sink = await startSmtpSink();
-});
-afterAll(async () => {
-  await sink.close();
-  await db.drop();
-});
+const db = useTestDatabase();
+const sink = useSmtpSink();
 
 /** Runs the binary in bash with its stdout piped into `head -1`; the binary's own exit code. */
 async function throughHead(

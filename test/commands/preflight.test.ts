@@ -59,12 +59,16 @@ function preflight(args: string[], extra: Record<string, string | undefined> = {
 /** The checklist without what varies between runs and databases. */
 function stable(run: CliResult): string {
   const port = String(smtp.port);
-  return normalize(run.stdout, { [db.home]: 'HOME', [http.url]: 'HTTP', [`:${port}`]: ':SMTP' })
-    .replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/, 'DATE')
-    .replace(/^(✅ database +).*$/m, '$1DATABASE')
-    .replace('the embedded stand-in public.users', 'public.users')
-    .replace(/\(gate passing now: k6 summary .*\)/, '(gate passing now: K6)')
-    .replace(/ \d+ ms\b/g, ' N ms');
+  return (
+    normalize(run.stdout, { [db.home]: 'HOME', [http.url]: 'HTTP', [`:${port}`]: ':SMTP' })
+      .replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/, 'DATE')
+      .replace(/^(✅ database +).*$/m, '$1DATABASE')
+      // Names the embedded database (permitted here) or the server: it differs between the two.
+      .replace(/^(✅ send database +).*$/m, '$1SEND DATABASE')
+      .replace('the embedded stand-in public.users', 'public.users')
+      .replace(/\(gate passing now: k6 summary .*\)/, '(gate passing now: K6)')
+      .replace(/ \d+ ms\b/g, ' N ms')
+  );
 }
 
 /** Only the checklist lines (what the reminders and verdict do not repeat). */
@@ -77,32 +81,33 @@ describe('preflight', () => {
   it('says GO (exit 0) when every check passes, and lists what is left to do by hand', async () => {
     const run = await preflight(['--out', 'out', '--smtp', smtpUrl]);
     expect(stable(run)).toMatchInlineSnapshot(`
-      "Preflight of HOME/cohort.csv (T-72h checklist), DATE:
+    "Preflight of HOME/cohort.csv (T-72h checklist), DATE:
 
-      ✅ database             DATABASE
-      ✅ migrations           6 applied, none pending
-      ✅ users table          public.users is present
-      ✅ cohort               60 recipient(s), 4 label(s), 30 creator row(s)
-      ✅ templates            "Votre invitation à la bêta" from L'équipe bêta <beta@example.org>, links https://beta.example.org/inscription?code=ABCDEFGHJKMNPQRS and https://forms.example.org/retours
-      ✅ output folder        out/ can be created
-      ✅ send transport       smtp://ops:***@127.0.0.1:SMTP answered and accepted the session (from --smtp)
-      ✅ monitor config       beta-invites.monitor.json is valid: 6 of 6 gates configured, 5s timeout each
-      ✅ monitor signups      answers (gate passing now: 0 redeemed invites (min 0))
-      ✅ monitor sentry       answers (gate passing now: 0 issues in 24h matching "is:unresolved issue.priority:high" (max 0))
-      ✅ monitor status_page  answers (gate passing now: operational: All good)
-      ✅ monitor synthetic    answers (gate passing now: 1/1 steps passed)
-      ✅ monitor k6_nightly   answers (gate passing now: summary 0h old (max 26h), 1 threshold passed)
-      ✅ monitor high_issues  answers (gate passing now: 0 open "severity:high" issues in acme/app (max 0))
+    ✅ database             DATABASE
+    ✅ migrations           6 applied, none pending
+    ✅ users table          public.users is present
+    ✅ send database        SEND DATABASE
+    ✅ cohort               60 recipient(s), 4 label(s), 30 creator row(s)
+    ✅ templates            "Votre invitation à la bêta" from L'équipe bêta <beta@example.org>, links https://beta.example.org/inscription?code=ABCDEFGHJKMNPQRS and https://forms.example.org/retours
+    ✅ output folder        out/ can be created
+    ✅ send transport       smtp://ops:***@127.0.0.1:SMTP answered and accepted the session (from --smtp)
+    ✅ monitor config       beta-invites.monitor.json is valid: 6 of 6 gates configured, 5s timeout each
+    ✅ monitor signups      answers (gate passing now: 0 redeemed invites (min 0))
+    ✅ monitor sentry       answers (gate passing now: 0 issues in 24h matching "is:unresolved issue.priority:high" (max 0))
+    ✅ monitor status_page  answers (gate passing now: operational: All good)
+    ✅ monitor synthetic    answers (gate passing now: 1/1 steps passed)
+    ✅ monitor k6_nightly   answers (gate passing now: summary 0h old (max 26h), 1 threshold passed)
+    ✅ monitor high_issues  answers (gate passing now: 0 open "severity:high" issues in acme/app (max 0))
 
-      GO: all 14 checks pass.
+    GO: all 15 checks pass.
 
-      Still to do by hand:
-        ☐ build the cohort CSV from real, consenting sources (preflight checks its form, not its people)
-        ☐ create the feedback form and put its URL in --feedback-url / INVITE_FEEDBACK_URL
-        ☐ configure the transport credentials (msmtp account or SMTP user) and send yourself one test message
-        ☐ render, then open a few .eml files in a mail client before beta-invites send --confirm
-        ☐ show up at 18:00 UTC for the decision call, with beta-invites monitor running"
-    `);
+    Still to do by hand:
+      ☐ build the cohort CSV from real, consenting sources (preflight checks its form, not its people)
+      ☐ create the feedback form and put its URL in --feedback-url / INVITE_FEEDBACK_URL
+      ☐ configure the transport credentials (msmtp account or SMTP user) and send yourself one test message
+      ☐ render, then open a few .eml files in a mail client before beta-invites send --confirm
+      ☐ show up at 18:00 UTC for the decision call, with beta-invites monitor running"
+  `);
     expect(run.exitCode).toBe(0);
     expect(run.stdout + run.stderr).not.toContain('relay-secret');
     expect(fs.existsSync(path.join(db.home, 'out'))).toBe(false);
@@ -121,6 +126,7 @@ describe('preflight', () => {
       'database pass',
       'migrations pass',
       'users pass',
+      'send-database pass',
       'cohort pass',
       'templates pass',
       'transport pass',

@@ -1,23 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { normalize, runCli } from '../helpers/cli.js';
 import { makeCohortsOutdir } from '../helpers/cohorts-outdir.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { useSmtpSink, useTestDatabase } from '../helpers/fixtures.js';
 import { addresses } from '../helpers/outdir.js';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 
-let db: TestDatabase;
-let sink: SmtpSink;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  sink = await startSmtpSink();
-});
-afterAll(async () => {
-  await sink.close();
-  await db.drop();
-});
+const db = useTestDatabase();
+const sink = useSmtpSink();
 
 function clean(text: string, dir: string): string {
   return normalize(text, { [dir]: 'DIR', [String(sink.port)]: 'PORT' }).replace(

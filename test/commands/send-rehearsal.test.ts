@@ -2,26 +2,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { normalize, runCli } from '../helpers/cli.js';
 import { makeCohortsOutdir } from '../helpers/cohorts-outdir.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { useSmtpSink, useTestDatabase } from '../helpers/fixtures.js';
 import { addresses, type Outdir } from '../helpers/outdir.js';
-import { msmtpPath, onTheWire, startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
+import { msmtpPath, onTheWire } from '../helpers/smtp.js';
 
 const ME = 'me@example.org';
 const YOU = 'you@example.org';
-let db: TestDatabase;
-let sink: SmtpSink;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  sink = await startSmtpSink();
-});
-afterAll(async () => {
-  await sink.close();
-  await db.drop();
-});
+const db = useTestDatabase();
+const sink = useSmtpSink();
 
 function clean(text: string, dir: string): string {
   return normalize(text, { [dir]: 'DIR', [String(sink.port)]: 'PORT' }).replace(

@@ -2,24 +2,15 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { normalize, runCli } from '../helpers/cli.js';
-import { createTestDatabase, dbKind, type TestDatabase } from '../helpers/database.js';
+import { dbKind } from '../helpers/database.js';
+import { useSmtpSink, useTestDatabase } from '../helpers/fixtures.js';
 import { addresses, makeOutdir } from '../helpers/outdir.js';
 import { senderEnv, writeCohort } from '../helpers/render.js';
-import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 
-let db: TestDatabase;
-let sink: SmtpSink;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  sink = await startSmtpSink();
-});
-afterAll(async () => {
-  await sink.close();
-  await db.drop();
-});
+const db = useTestDatabase();
+const sink = useSmtpSink();
 
 /** The test database's env without the rehearsal permission the helper gives it. */
 const unpermitted = { BETA_INVITES_EMBEDDED: undefined };

@@ -298,7 +298,7 @@ describe(
           "Rendered 23 invitation(s) into out-slow/: 23 new invite(s), 0 reused.
           1 recipient(s) failed; they are listed with the reason in out-slow/failed.csv.
             after fixing the cause: beta-invites render out-slow/failed.csv --out out-slow --batch-size 8 --force
-            review:   the .eml files in out-slow/ (open one in a mail client)
+            review:   beta-invites review out-slow --open
             manifest: out-slow/manifest.jsonl
             next:     beta-invites send out-slow   (a dry run; add --confirm to send)"
         `);

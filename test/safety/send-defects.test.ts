@@ -1,29 +1,20 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { normalize, runCli, type CliResult } from '../helpers/cli.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { useSmtpSink, useTestDatabase } from '../helpers/fixtures.js';
 import { addresses, makeOutdir, type Outdir } from '../helpers/outdir.js';
-import { msmtpConfig, msmtpPath, startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
+import { msmtpConfig, msmtpPath } from '../helpers/smtp.js';
 
-let db: TestDatabase;
-let sink: SmtpSink;
+const db = useTestDatabase();
+const sink = useSmtpSink();
 
 if (msmtpPath === undefined) {
   console.warn(
     'msmtp is not installed: its tests are skipped (.ci/run installs it; apt-get install msmtp)',
   );
 }
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  sink = await startSmtpSink();
-});
-afterAll(async () => {
-  await sink.close();
-  await db.drop();
-});
 
 /** stderr without the embedded database's notice, with the folder and port replaced. */
 function said(run: CliResult, dir: string): string {

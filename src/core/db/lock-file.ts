@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { UserError, errnoCode } from '../errors.js';
-import { isAlive, joinQueue } from './lock-queue.js';
+import { isAlive } from '../pid.js';
+import { joinQueue } from './lock-queue.js';
 
 /** Who holds the embedded database's lock file. */
 export interface LockHolder {

@@ -1,16 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { errnoCode } from '../errors.js';
-
-/** True while process `pid` exists (EPERM: it exists, under another user). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return errnoCode(error) === 'EPERM';
-  }
-}
+import { isAlive } from '../pid.js';
 
 /** A place in line for a lock file. */
 export interface Ticket {

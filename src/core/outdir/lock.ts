@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UserError, errnoCode } from '../errors.js';
+import { isAlive } from '../pid.js';
 
 /** The lock file a `render` holds in its output folder for the whole run. */
 export const OUTDIR_LOCK = '.render.lock';
@@ -22,15 +23,6 @@ const HALF_WRITTEN_GRACE_MS = 10_000;
 
 /** Locks held by this process, by folder, so the end of the run can let go of them. */
 const held = new Map<string, () => void>();
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return errnoCode(error) === 'EPERM';
-  }
-}
 
 function parseHolder(text: string): OutDirLockHolder | undefined {
   try {

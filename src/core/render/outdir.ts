@@ -6,6 +6,7 @@ import { OUTDIR, writeFileAtomic } from '../outdir/files.js';
 import { assertOutDirFree, lockOutDir } from '../outdir/lock.js';
 import type { ManifestEntry } from '../outdir/manifest.js';
 import { recipientKey } from './previous-manifest.js';
+import { isAlive } from '../pid.js';
 
 function outDirError(dir: string, code: string): UserError {
   const reasons: Record<string, string> = {
@@ -53,15 +54,6 @@ function findWritableAncestor(dir: string): void {
 /** `.NAME.PID.tmp`: a temp file named after its process, so a later run knows its owner. */
 function tempName(name: string): string {
   return `.${name}.${process.pid}.tmp`;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return errnoCode(error) === 'EPERM';
-  }
 }
 
 /**
