@@ -105,7 +105,7 @@ describe.skipIf(dbKind !== 'embedded')(
 
     // ── Needs src/commands changes: `--embedded` on send and preflight (see the README). ──
 
-    it('[needs --embedded on send] send --confirm --embedded permits it', async () => {
+    it('send --confirm --embedded permits it', async () => {
       const out = await makeOutdir({ sql: await db.sql(), emails: addresses(2, 'flagok') });
       const run = await runCli(['send', out.dir, '--confirm', '--embedded', '--smtp', sink.url()], {
         db,
@@ -116,14 +116,14 @@ describe.skipIf(dbKind !== 'embedded')(
       expect(sink.receivedBy('flagok001@example.net')).toHaveLength(1);
     });
 
-    it('[needs the dry-run print] the text dry run names the embedded database loudly', async () => {
+    it('the text dry run names the embedded database loudly', async () => {
       const out = await makeOutdir({ sql: await db.sql(), emails: addresses(1, 'drytext') });
       const run = await runCli(['send', out.dir, '--smtp', sink.url()], { db, env: unpermitted });
       expect(run.exitCode).toBe(0);
       expect(run.stdout).toContain(`EMBEDDED database at ${path.join(db.home, 'db')}`);
     });
 
-    it('[needs --embedded on preflight] preflight: 🔴 send database unless permitted', async () => {
+    it('preflight: 🔴 send database unless permitted', async () => {
       const cohort = writeCohort(db.home, 60, 'preflight.csv');
       const args = ['preflight', cohort, '--json', '--smtp', sink.url()];
       const refused = await runCli(args, { db, env: { ...senderEnv, ...unpermitted } });
