@@ -8,7 +8,7 @@ import {
   type OptionsOf,
 } from '../shared/define.js';
 import { DATABASE_ENV } from '../shared/help.js';
-import { json } from '../shared/option-groups.js';
+import { json, returnPath } from '../shared/option-groups.js';
 import { text } from '../shared/value-types.js';
 
 const args = {
@@ -26,11 +26,7 @@ const options = {
     env: 'BOUNCES_IMAP_URL',
     secret: true,
   }),
-  returnPath: option({
-    value: 'pattern',
-    help: "the VERP envelope sender, {invite} standing for the invite id: 'bounces+{invite}@example.org'",
-    parse: text,
-  }),
+  ...returnPath,
   dryRun: flag('read, attribute and count; record nothing'),
   ...json,
 };

@@ -1,7 +1,7 @@
 import { ExitCode } from '../../core/errors.js';
 import { arg, defineCommand, flag, loadHandler, option, type OptionsOf } from '../shared/define.js';
 import { DATABASE_ENV } from '../shared/help.js';
-import { embedded, json, transport } from '../shared/option-groups.js';
+import { embedded, json, returnPath, transport } from '../shared/option-groups.js';
 import { emailList, rate, text, wholeNumber } from '../shared/value-types.js';
 
 const args = { dir: arg('dir', 'the folder beta-invites render wrote') };
@@ -9,6 +9,7 @@ const args = { dir: arg('dir', 'the folder beta-invites render wrote') };
 const options = {
   confirm: flag('send for real; without it, only show what would be sent', { env: 'SEND' }),
   ...transport,
+  ...returnPath,
   rate: option({
     value: 'n/s',
     help: 'at most this many messages per second (10/s, 600/m, 5000/h)',

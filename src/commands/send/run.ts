@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { compileReturnPath } from '../../core/bounces/verp.js';
 import { ExitCode } from '../../core/errors.js';
 import { approvalState, requireApproval, type ApprovalState } from '../../core/review/approval.js';
 import { sendInvites, type SendReport } from '../../core/send/send-invites.js';
@@ -13,6 +14,13 @@ import { refuseConflicts, rehearsalExit, runRehearsal, type RehearsalResult } fr
 /** The first retry waits about a second; each next one twice as long, never over 30 s. */
 const RETRY_BASE_MS = 1_000;
 const RETRY_MAX_MS = 30_000;
+
+/** `--return-path`: each message's envelope sender names its invite (VERP). */
+function envelopeFrom(pattern: string | undefined): ((inviteId: string) => string) | undefined {
+  if (pattern === undefined) return undefined;
+  const returnPath = compileReturnPath(pattern);
+  return (inviteId) => returnPath.address(inviteId);
+}
 
 /** What `send` did, and the command that sends (or resumes) for real. */
 export type SendResult = SendReport & {
@@ -61,6 +69,7 @@ export default defineRunner<SendOptions, SendCommandResult>({
             ratePerSecond: options.rate?.perSecond,
             retryBaseMs: RETRY_BASE_MS,
             retryMaxMs: RETRY_MAX_MS,
+            envelopeFrom: envelopeFrom(options.returnPath),
           },
           onStart: (total) => {
             showing = true;

@@ -86,6 +86,16 @@ export const embedded = {
   ),
 };
 
+/** `--return-path`: the VERP envelope sender send uses and bounces reads back. */
+export const returnPath = {
+  returnPath: option({
+    value: 'pattern',
+    help: "the VERP envelope sender, {invite} standing for the invite id: 'bounces+{invite}@example.org'",
+    parse: text,
+    env: 'BETA_INVITES_RETURN_PATH',
+  }),
+};
+
 /** How messages leave: an SMTP relay or a sendmail-compatible command (send, preflight). */
 export const transport = {
   smtp: option({

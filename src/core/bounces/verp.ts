@@ -5,6 +5,8 @@ export interface ReturnPath {
   pattern: string;
   /** The invite part of `address` when it matches the pattern. */
   match(address: string): string | undefined;
+  /** The envelope sender of one invite's message: the pattern with its id. */
+  address(inviteId: string): string;
 }
 
 const PLACEHOLDER = '{invite}';
@@ -21,7 +23,11 @@ export function compileReturnPath(pattern: string): ReturnPath {
   }
   const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const regex = new RegExp(`^${parts.map(escape).join('([^@\\s]+?)')}$`, 'i');
-  return { pattern, match: (address) => regex.exec(address)?.[1] };
+  return {
+    pattern,
+    match: (address) => regex.exec(address)?.[1],
+    address: (inviteId) => parts.join(inviteId),
+  };
 }
 
 /** The bare addresses of header values such as `Name <a@b>, c@d`. */

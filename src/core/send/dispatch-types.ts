@@ -21,6 +21,11 @@ export interface DispatchOptions {
   maxErrors: number;
   /** Messages per second at most; undefined for no limit. */
   ratePerSecond: number | undefined;
+  /**
+   * The envelope sender of an invite's message (VERP, `--return-path`), so that its
+   * bounce names the invite; undefined: the file's From address.
+   */
+  envelopeFrom?: (inviteId: string) => string;
   retryBaseMs: number;
   retryMaxMs: number;
 }

@@ -97,7 +97,8 @@ class Dispatcher {
       await this.window.acquire();
       // Interrupted or stopped while waiting for a slot: leave the message for the rerun.
       if (this.signal.aborted) return this.window.release();
-      const outcome = await this.deps.transport.send({ raw, from: item.from, to: item.to });
+      const from = this.options.envelopeFrom?.(item.inviteId) ?? item.from;
+      const outcome = await this.deps.transport.send({ raw, from, to: item.to });
       if (outcome.accepted) return this.record(item, outcome.response);
       this.window.release();
       const reason = this.deps.redact(outcome.reason);
