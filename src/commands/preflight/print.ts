@@ -1,4 +1,6 @@
 import type { Context } from '../../core/context.js';
+import { jsonOrText } from '../shared/define.js';
+import type { PreflightOptions } from './definition.js';
 import { formatInstant } from '../../core/ops/format.js';
 import type { PreflightResult } from './run.js';
 import { colors, MARK, pad } from '../shared/style.js';
@@ -18,13 +20,8 @@ function conclusion(result: PreflightResult): string {
 }
 
 /** The checklist (one line per item, detail continued on indented lines), verdict, reminders. */
-export default function printPreflight(
-  result: PreflightResult,
-  options: { json: boolean },
-  ctx: Pick<Context, 'out' | 'settings'>,
-): void {
+function printPreflight(result: PreflightResult, ctx: Pick<Context, 'out' | 'settings'>): void {
   const { out } = ctx;
-  if (options.json) return out.json(result);
   const c = colors(ctx);
   out.line(
     c.bold(
@@ -45,3 +42,5 @@ export default function printPreflight(
   out.line('Still to do by hand:');
   for (const reminder of result.reminders) out.line(`  ☐ ${reminder}`);
 }
+
+export default jsonOrText<PreflightOptions, PreflightResult>(printPreflight);

@@ -1,4 +1,6 @@
 import type { Context } from '../../core/context.js';
+import { jsonOrText } from '../shared/define.js';
+import type { RevokeOptions } from './definition.js';
 import { formatInstant } from '../../core/ops/format.js';
 import type { InviteRecord } from '../../core/ops/lookup.js';
 import type { RevokeResult } from './run.js';
@@ -16,13 +18,8 @@ function why(i: InviteRecord): string {
 }
 
 /** What changed, what did not and why, and how to keep the person out of a later render. */
-export default function printRevoke(
-  result: RevokeResult,
-  options: { json: boolean },
-  ctx: Pick<Context, 'out' | 'settings'>,
-): void {
+function printRevoke(result: RevokeResult, ctx: Pick<Context, 'out' | 'settings'>): void {
   const { out } = ctx;
-  if (options.json) return out.json(result);
   const c = colors(ctx);
   const n = result.revoked.length;
   const reason = result.reason ? ` (reason: ${result.reason})` : '';
@@ -50,3 +47,5 @@ export default function printRevoke(
     );
   }
 }
+
+export default jsonOrText<RevokeOptions, RevokeResult>(printRevoke);

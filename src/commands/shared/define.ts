@@ -87,6 +87,13 @@ export type Printer<Options, Result> = (
   ctx: Pick<Context, 'out' | 'settings'>,
 ) => void;
 
+/** A printer that writes the result as one JSON document with `--json`, else as `text`. */
+export function jsonOrText<Options extends { json: boolean }, Result>(
+  text: (result: Result, ctx: Pick<Context, 'out' | 'settings'>) => void,
+): Printer<Options, Result> {
+  return (result, options, ctx) => (options.json ? ctx.out.json(result) : text(result, ctx));
+}
+
 /** What a command does: `run` returns data, `exitCode` says what it means. */
 export interface Runner<Options, Result> {
   run(options: Options, ctx: Context, invocation: Invocation<Options>): Promise<Result>;

@@ -1,4 +1,6 @@
 import type { Context } from '../../core/context.js';
+import { jsonOrText } from '../shared/define.js';
+import type { ShowOptions } from './definition.js';
 import type { InviteRecord } from '../../core/ops/lookup.js';
 import { formatInstant } from '../../core/ops/format.js';
 import type { OutDirEvidence } from '../../core/ops/outdir-evidence.js';
@@ -57,13 +59,8 @@ function files(f: OutDirEvidence): Line[] {
 }
 
 /** One block per invite: code, state, cohort, then one labelled line per fact. */
-export default function printShow(
-  result: ShowResult,
-  options: { json: boolean },
-  ctx: Pick<Context, 'out' | 'settings'>,
-): void {
+function printShow(result: ShowResult, ctx: Pick<Context, 'out' | 'settings'>): void {
   const { out } = ctx;
-  if (options.json) return out.json(result);
   const c = colors(ctx);
   const n = result.invites.length;
   out.line(
@@ -83,3 +80,5 @@ export default function printShow(
       out.line(`  ${c.dim(label.padEnd(width))}  ${value}`);
   });
 }
+
+export default jsonOrText<ShowOptions, ShowResult>(printShow);
