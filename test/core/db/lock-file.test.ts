@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { acquireLockFile, tryLockFile } from '../../../src/core/db/lock-file.js';
+import { failure } from '../../helpers/failure.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bi-lock-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -11,16 +12,6 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 /** A live process that is not us, ended by the test. */
 function sleeper() {
   return spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
-}
-
-async function failure(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as Error & { hint?: string; exitCode?: number };
-    return `${e.exitCode}: ${e.message} | ${e.hint ?? ''}`;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('acquireLockFile', () => {

@@ -6,6 +6,7 @@ import { LOCKS, type AdvisoryLock } from '../../../src/core/db/locks.js';
 import { requireMigrated } from '../../../src/core/db/require-migrated.js';
 import { withTransaction } from '../../../src/core/db/transaction.js';
 import { createTestDatabase, dbKind, type TestDatabase } from '../../helpers/database.js';
+import { failure } from '../../helpers/failure.js';
 
 /** A lock of the tests' own, so that no run of the tool can be disturbed by them. */
 const TEST_LOCK: AdvisoryLock = { key: 7_418_326_699, name: 'test run' };
@@ -20,16 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await db?.drop();
 });
-
-async function failure(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as Error & { hint?: string; exitCode?: number };
-    return `${e.exitCode}: ${e.message} | ${e.hint ?? ''}`;
-  }
-  throw new Error('expected a failure');
-}
 
 /** Advisory locks granted to any session of this database, by key (one-key locks). */
 async function heldKeys(sql: Sql): Promise<number[]> {

@@ -12,6 +12,7 @@ import {
 import { MIGRATE_LOCK, withMigrateLock } from '../../../src/core/migrations/runner.js';
 import { createTestDatabase, dbKind } from '../../helpers/database.js';
 import { useScratchDir, useTestDatabase } from '../../helpers/fixtures.js';
+import { failure } from '../../helpers/failure.js';
 
 // Each embedded run starts PGlite (seconds, more on a loaded machine).
 const SLOW = { timeout: 180_000 };
@@ -34,16 +35,6 @@ const options = (dir: string) => ({
   where: 'DB',
   now: () => performance.now(),
 });
-
-async function failure(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as Error & { hint?: string; exitCode?: number };
-    return `${e.exitCode}: ${e.message} | ${e.hint ?? ''}`;
-  }
-  throw new Error('expected a failure');
-}
 
 async function recorded(): Promise<string[]> {
   const sql = await db.sql();
