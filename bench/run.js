@@ -7,6 +7,7 @@ import console from 'node:console';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { memoryCase } from './cases/memory.js';
 import { reportCase } from './cases/report.js';
 import { renderCase } from './cases/render.js';
 import { sendCase } from './cases/send.js';
@@ -22,8 +23,9 @@ const CASES = {
   render: renderCase,
   send: sendCase,
   report: reportCase,
+  memory: memoryCase,
 };
-const NEEDS_DATABASE = new Set(['render', 'send', 'report']);
+const NEEDS_DATABASE = new Set(['render', 'send', 'report', 'memory']);
 
 const config = readConfig();
 // Everything a case writes (cohorts, render folders, copies to send) stays under `dir`

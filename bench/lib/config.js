@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const bin = path.join(root, 'bin', 'beta-invites.js');
 
-const ALL_CASES = ['startup', 'validate', 'render', 'send', 'report'];
+const ALL_CASES = ['startup', 'validate', 'render', 'send', 'report', 'memory'];
 
 function positive(name, fallback) {
   const raw = process.env[name];
