@@ -10,13 +10,19 @@
 import { parentPort, workerData } from 'node:worker_threads';
 
 const { dataDir, settings } = workerData;
+const SHARED_BUFFERS = '16MB';
 
 try {
   const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('@electric-sql/pglite-socket'),
   ]);
-  const db = await PGlite.create(dataDir);
+  // 16 MB of shared buffers instead of PostgreSQL's 128 MB: PGlite's WebAssembly memory
+  // holds them in this process, and they only ever grow it (by about 120 MB over a
+  // launch); the operating system's page cache still holds the data files.
+  const db = await PGlite.create(dataDir, {
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`],
+  });
   // pglite-socket ignores a client's startup parameters; PGlite has one backend session,
   // so setting them on it once holds for every connection.
   await db.exec(settings);
