@@ -54,7 +54,7 @@ export async function validateCase(config, { dir }) {
     ],
     targets: [
       { id: 'validate', min: 200_000, text: 'validate-cohort ≥ 200,000 rows/s' },
-      { id: 'validate-rss', max: 300, text: 'validate-cohort peak RSS < 300 MB' },
+      { id: 'validate-rss', max: 200, text: 'validate-cohort peak RSS < 200 MB' },
     ],
     notes,
   };

@@ -3,6 +3,7 @@
 // (DATABASE_URL, else BETA_INVITES_HOME), opened the way the binary opens it:
 //   node bench/lib/db-task.js insert-floor COHORT.csv   multi-row INSERTs of 1,000, no rendering
 //   node bench/lib/db-task.js scan                      open the database, count the invites
+//   node bench/lib/db-task.js group-cohorts             open the database, count invites per cohort
 //   node bench/lib/db-task.js seed-report N             N invites in one set-based insert
 import fs from 'node:fs';
 import process from 'node:process';
@@ -45,6 +46,13 @@ async function scan(sql) {
   return n;
 }
 
+/** The floor of `report`: one bare grouping of the table by cohort. Prints the total. */
+async function groupCohorts(sql) {
+  const rows =
+    await sql`select cohort, count(*)::int as n from public.beta_invites group by cohort`;
+  return rows.reduce((sum, row) => sum + row.n, 0);
+}
+
 /**
  * N invites in one statement, with a mix of cohorts, creation dates over 60 days, 80%
  * sent, 30% redeemed a few hours to days after sending, 2% revoked (never redeemed ones;
@@ -80,6 +88,7 @@ try {
   let n;
   if (task === 'insert-floor') n = await insertFloor(db.sql, arg);
   else if (task === 'scan') n = await scan(db.sql);
+  else if (task === 'group-cohorts') n = await groupCohorts(db.sql);
   else if (task === 'seed-report') n = await seedReport(db.sql, Number(arg));
   else throw new Error(`unknown task ${task}`);
   process.stdout.write(`${n}\n`);

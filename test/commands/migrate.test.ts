@@ -62,13 +62,13 @@ describe(`migrate (${dbKind})`, SLOW, () => {
     expect(upToDate.exitCode).toBe(0);
     expect(stable(upToDate.stdout).split('\n').at(-1)).toBe('Up to date.');
     const dir = folder('status', {
-      '995_pending.sql': 'create table public.pending_one (id int);\n',
+      '997_pending.sql': 'create table public.pending_one (id int);\n',
     });
     const pending = await runCli(['migrate', '--status', '--dir', dir], { db });
     expect(pending.exitCode).toBe(2);
     expect(stable(pending.stdout).split('\n').slice(-2)).toMatchInlineSnapshot(`
       [
-        "  pending  995_pending.sql",
+        "  pending  997_pending.sql",
         "1 pending: run beta-invites migrate",
       ]
     `);
@@ -77,12 +77,12 @@ describe(`migrate (${dbKind})`, SLOW, () => {
 
   it('--dry-run prints the SQL and applies nothing', async () => {
     const sql = 'create table public.dry_one (id int);\n';
-    const dir = folder('dry-run', { '995_dry.sql': sql });
+    const dir = folder('dry-run', { '997_dry.sql': sql });
     const before = await inspect('public.dry_one');
     const run = await runCli(['migrate', '--dry-run', '--dir', dir], { db });
     expect(run.exitCode).toBe(0);
     expect(stable(run.stdout)).toMatchInlineSnapshot(`
-      "-- 995_dry.sql
+      "-- 997_dry.sql
       create table public.dry_one (id int);
 
       1 migration(s) would be applied on DB (dry run: nothing changed)."
@@ -92,12 +92,12 @@ describe(`migrate (${dbKind})`, SLOW, () => {
   });
 
   it('--json prints one document', async () => {
-    const dir = folder('json', { '995_json.sql': 'create table public.json_one (id int);\n' });
+    const dir = folder('json', { '997_json.sql': 'create table public.json_one (id int);\n' });
     const run = await runCli(['migrate', '--json', '--dir', dir], { db });
     expect(run.exitCode).toBe(0);
     const result = JSON.parse(run.stdout) as { mode: string; applied: { name: string }[] };
     expect(result.mode).toBe('apply');
-    expect(result.applied.map((a) => a.name)).toEqual(['995_json.sql']);
+    expect(result.applied.map((a) => a.name)).toEqual(['997_json.sql']);
     expect((await inspect('public.json_one')).exists).toEqual([true]);
   });
 
@@ -129,17 +129,17 @@ describe(`migrate (${dbKind})`, SLOW, () => {
 
   it('rolls a failing file back and does not record it', async () => {
     const dir = folder('failing', {
-      '996_bad.sql': 'create table public.half_done (id int);\nselect 1/0;\n',
+      '997_bad.sql': 'create table public.half_done (id int);\nselect 1/0;\n',
     });
     const run = await runCli(['migrate', '--dir', dir], { db });
     expect(run.exitCode).toBe(1);
     expect(stable(run.stderr)).toMatchInlineSnapshot(`
-      "beta-invites: migration 996_bad.sql failed and was rolled back: division by zero
+      "beta-invites: migration 997_bad.sql failed and was rolled back: division by zero
         fix the file and rerun beta-invites migrate"
     `);
     const after = await inspect('public.half_done');
     expect(after.exists).toEqual([false]);
-    expect(after.tracking.join('\n')).not.toContain('996_bad.sql');
+    expect(after.tracking.join('\n')).not.toContain('997_bad.sql');
   });
 
   it('applies a no-transaction file with CREATE INDEX CONCURRENTLY', async () => {

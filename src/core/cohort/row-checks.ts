@@ -1,4 +1,5 @@
 import { canonicalMailbox, emailKey, emailProblem } from './email.js';
+import type { FingerprintTable } from './fingerprints.js';
 import type { CohortHeader } from './header.js';
 import type { IssueLog } from './issues.js';
 import type { CsvRow } from './read-csv.js';
@@ -7,16 +8,12 @@ import { HIDDEN_CHARACTER, hiddenCharacter } from './hidden-characters.js';
 /** The longest cohort label the schema stores (`cohort VARCHAR(64)`). */
 export const MAX_COHORT_LENGTH = 64;
 
-/** What the row checks remember across rows: O(distinct emails), nothing else. */
+/**
+ * What the row checks remember across rows: the labels' counts and, for the duplicate
+ * checks of the second pass, a few bytes per address (see FingerprintTable).
+ */
 export interface RowState {
-  /** Lower-cased email → line of its first occurrence. */
-  seen: Map<string, number>;
-  /** The spelling of first occurrences that differ from their key (for the report). */
-  spelled: Map<string, string>;
-  /** Keys whose first occurrence was already reported as a duplicate. */
-  reported: Set<string>;
-  /** Canonical mailbox → first line, only for addresses that differ from their canonical form. */
-  variants: Map<string, { line: number; email: string }>;
+  fingerprints: FingerprintTable;
   distribution: Map<string, number>;
   labels: Set<string> | undefined;
 }
@@ -44,10 +41,16 @@ export function checkRow(row: CsvRow, header: CohortHeader, state: RowState, log
     return;
   }
   const key = emailKey(email);
-  if (checkDuplicate(line, email, key, state, log)) return;
-  state.seen.set(key, line);
-  if (email !== key) state.spelled.set(key, email);
-  checkLikelyDuplicate(line, key, state, log);
+  state.fingerprints.addKey(key);
+  const canonical = canonicalMailbox(key);
+  if (canonical !== key) state.fingerprints.addVariant(canonical);
+}
+
+/** The row's email when the row has the header's shape and a valid email, else undefined. */
+export function validEmail(row: CsvRow, header: CohortHeader): string | undefined {
+  if (row.fields.length !== header.columns.length) return undefined;
+  const email = row.fields[header.email] ?? '';
+  return emailProblem(email) === null ? email : undefined;
 }
 
 /**
@@ -85,56 +88,4 @@ function checkCohort(line: number, cohort: string, state: RowState, log: IssueLo
     });
   }
   state.distribution.set(cohort, (state.distribution.get(cohort) ?? 0) + 1);
-}
-
-function checkDuplicate(
-  line: number,
-  email: string,
-  key: string,
-  state: RowState,
-  log: IssueLog,
-): boolean {
-  const first = state.seen.get(key);
-  if (first === undefined) return false;
-  // Every row involved is reported: the first occurrence once, when its first twin shows up.
-  if (!state.reported.has(key)) {
-    state.reported.add(key);
-    log.add({
-      type: 'duplicate-email',
-      line: first,
-      field: 'email',
-      value: state.spelled.get(key) ?? key,
-      message: `the same email appears again on line ${line}`,
-    });
-  }
-  log.add({
-    type: 'duplicate-email',
-    line,
-    field: 'email',
-    value: email,
-    message: `duplicate of line ${first}`,
-  });
-  return true;
-}
-
-function checkLikelyDuplicate(line: number, key: string, state: RowState, log: IssueLog): void {
-  const canonical = canonicalMailbox(key);
-  const twin =
-    canonical === key
-      ? state.variants.get(key)
-      : (state.variants.get(canonical) ??
-        (state.seen.has(canonical)
-          ? { line: state.seen.get(canonical) ?? 0, email: canonical }
-          : undefined));
-  if (twin) {
-    log.add({
-      type: 'likely-duplicate',
-      line,
-      field: 'email',
-      value: key,
-      message: `probably the same mailbox as ${twin.email} (line ${twin.line})`,
-    });
-  }
-  if (canonical !== key && !state.variants.has(canonical))
-    state.variants.set(canonical, { line, email: key });
 }

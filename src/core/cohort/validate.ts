@@ -6,6 +6,8 @@ import { CsvSyntaxError, EncodingError, readCsvBatches, type CsvRow } from './re
 import { parseHeader, type CohortHeader } from './header.js';
 import { HARD, IssueLog, type Issue } from './issues.js';
 import { buildChecks, type Check, type Thresholds } from './checks.js';
+import { confirmPass, fileVersion, type FindUsers } from './confirm-pass.js';
+import { FingerprintTable } from './fingerprints.js';
 
 export { MAX_COHORT_LENGTH };
 
@@ -16,7 +18,7 @@ export interface ValidateOptions extends Thresholds {
   /** How many issues of each type to keep (20 for text, Infinity for `--json`). */
   keep: number;
   /** Returns the subset of lower-cased emails already in `public.users` (`--check-users`). */
-  findUsers?: (emails: string[]) => Promise<Set<string>>;
+  findUsers?: FindUsers;
 }
 
 /** Everything `validate-cohort` found. */
@@ -40,38 +42,34 @@ export interface CohortReport {
 
 /** What one pass over the file saw. */
 interface Pass {
+  header?: CohortHeader;
   columns: string[];
   rows: number;
   /** The header was usable and every byte was read (no encoding or syntax error). */
   complete: boolean;
 }
 
-/** Validates a cohort file in one streaming pass (plus one users query when asked). */
+/**
+ * Validates a cohort file in one streaming pass, and a second one over the same file
+ * when some addresses may be duplicates or `findUsers` is given (see confirmPass). Memory
+ * grows by a few bytes per distinct address, not by the addresses themselves.
+ */
 export async function validateCohort(
   file: string,
   options: ValidateOptions,
 ): Promise<CohortReport> {
   const log = new IssueLog(options.keep);
   const state: RowState = {
-    seen: new Map(),
-    spelled: new Map(),
-    reported: new Set(),
-    variants: new Map(),
+    fingerprints: new FingerprintTable(),
     distribution: new Map(),
     labels: options.labels ? new Set(options.labels) : undefined,
   };
+  const version = fileVersion(file);
   const pass = await readRows(file, log, state);
-  if (pass.complete && options.findUsers && state.seen.size > 0) {
-    const found = await options.findUsers([...state.seen.keys()]);
-    for (const email of found) {
-      log.add({
-        type: 'user-collision',
-        line: state.seen.get(email) ?? 0,
-        field: 'email',
-        value: state.spelled.get(email) ?? email,
-        message: 'already has an account in public.users',
-      });
-    }
+  const table = state.fingerprints;
+  const findUsers = pass.complete && table.keys > 0 ? options.findUsers : undefined;
+  if (pass.header && (table.suspects > 0 || findUsers)) {
+    await confirmPass(file, { header: pass.header, table, version }, log, findUsers);
   }
   return finish(file, options, log, state, pass);
 }
@@ -98,6 +96,7 @@ async function readRows(file: string, log: IssueLog, state: RowState): Promise<P
         if (!first) continue;
         header = takeHeader(first, pass, log);
         if (!header) return pass;
+        pass.header = header;
         start = 1;
       }
       for (let i = start; i < rows.length; i++) checkRow(rows[i] as CsvRow, header, state, log);

@@ -1,4 +1,4 @@
-import type { Sql, TransactionSql } from 'postgres';
+import type { Fragment, Sql, TransactionSql } from 'postgres';
 import { EXPIRY_CAP } from '../expiry.js';
 import type { Target } from './target.js';
 
@@ -47,15 +47,28 @@ export interface InviteBounce {
 type Db = Sql | TransactionSql;
 
 /**
- * The state rule in SQL, the single definition `report`, `show` and `revoke` share.
+ * The state rule as one condition per state: exactly one holds for any invite. `report`
+ * counts with them; `stateSql` names the state with them, so both read one definition.
  * `asOf` is the instant to judge expiry at; omitted, the database's `now()`.
  */
-export function stateSql(sql: Db, asOf?: Date) {
+export function stateConditions(sql: Db, asOf?: Date): Record<InviteState, Fragment> {
   const at = asOf ? sql`${asOf}::timestamptz` : sql`now()`;
+  const open = sql`b.used_at is null and b.revoked_at is null`;
+  return {
+    redeemed: sql`b.used_at is not null`,
+    revoked: sql`b.used_at is null and b.revoked_at is not null`,
+    expired: sql`${open} and b.expires_at <= ${at}`,
+    pending: sql`${open} and b.expires_at > ${at}`,
+  };
+}
+
+/** The state rule in SQL, the single definition `report`, `show` and `revoke` share. */
+export function stateSql(sql: Db, asOf?: Date) {
+  const is = stateConditions(sql, asOf);
   return sql`case
-    when b.used_at is not null then 'redeemed'
-    when b.revoked_at is not null then 'revoked'
-    when b.expires_at <= ${at} then 'expired'
+    when ${is.redeemed} then 'redeemed'
+    when ${is.revoked} then 'revoked'
+    when ${is.expired} then 'expired'
     else 'pending' end`;
 }
 

@@ -1,6 +1,6 @@
-import type { Sql } from 'postgres';
+import type { Fragment, Sql } from 'postgres';
 import { csvDocument, type CsvCell } from '../csv-write.js';
-import { stateSql } from './lookup.js';
+import { stateConditions } from './lookup.js';
 
 /** One line of the attribution report: a cohort, or the total of the selection. */
 export interface ReportRow {
@@ -55,35 +55,52 @@ export function likePrefix(prefix: string): string {
 }
 
 /**
- * The report in one statement: grouped by the indexed `cohort` column plus an empty
- * grouping set for the total, with the state rule shared with `show` (`stateSql`).
+ * The report in one statement and one pass over the table. The counts and, per cohort, the
+ * sent→redeemed delays are gathered by hashing on `cohort` (a sequential scan: the table is
+ * read whole anyway, and an index scan in cohort order visits the heap at random); the
+ * medians are then taken over each cohort's delays and over all of them, so that no sort
+ * of the table by cohort is needed. The states are counted with the conditions `show`'s
+ * state rule is made of (`stateConditions`): a simple test each, not a CASE to compare.
  * The prefix is a `LIKE 'prefix%'` so that a C-collated cohort index can serve it.
  */
 export async function attributionReport(
   sql: Sql,
   filter: ReportFilter,
 ): Promise<AttributionReport> {
+  const is = stateConditions(sql, filter.asOf);
+  const median = (values: Fragment) =>
+    sql`(select percentile_cont(0.5) within group (order by d) from ${values} d)`;
   const rows = await sql<Row[]>`
-    select grouping(b.cohort) = 1 as is_total, b.cohort,
-      count(*)::int as invited,
-      count(b.sent_at)::int as sent,
-      count(*) filter (where s.state = 'redeemed')::int as redeemed,
-      count(*) filter (where s.state = 'pending')::int as pending,
-      count(*) filter (where s.state = 'expired')::int as expired,
-      count(*) filter (where s.state = 'revoked')::int as revoked,
-      count(hb.invite_id)::int as bounced,
-      count(*) filter (where hb.invite_id is not null
-        or (b.sent_at is null and b.id = any(${filter.sendFailed ?? []}::uuid[])))::int as failed,
-      percentile_cont(0.5) within group (order by extract(epoch from b.used_at - b.sent_at)::float8)
-        filter (where b.used_at is not null and b.sent_at is not null) as "medianSecondsToRedeem"
-    from public.beta_invites b
-    cross join lateral (select ${stateSql(sql, filter.asOf)} as state) s
-    left join (select distinct invite_id from public.beta_invites_bounces where kind = 'hard') hb
-      on hb.invite_id = b.id
-    where ${filter.since ? sql`b.created_at >= ${filter.since}::timestamptz` : sql`true`}
-      and ${filter.cohortPrefix !== undefined ? sql`b.cohort like ${likePrefix(filter.cohortPrefix)}` : sql`true`}
-    group by grouping sets ((b.cohort), ())
-    order by grouping(b.cohort), b.cohort`;
+    with per_cohort as materialized (
+      select b.cohort,
+        count(*)::int as invited,
+        count(b.sent_at)::int as sent,
+        count(*) filter (where ${is.redeemed})::int as redeemed,
+        count(*) filter (where ${is.pending})::int as pending,
+        count(*) filter (where ${is.expired})::int as expired,
+        count(*) filter (where ${is.revoked})::int as revoked,
+        count(hb.invite_id)::int as bounced,
+        count(*) filter (where hb.invite_id is not null
+          or (b.sent_at is null and b.id = any(${filter.sendFailed ?? []}::uuid[])))::int as failed,
+        array_agg(extract(epoch from b.used_at - b.sent_at)::float8)
+          filter (where b.used_at is not null and b.sent_at is not null) as delays
+      from public.beta_invites b
+      left join (select distinct invite_id from public.beta_invites_bounces where kind = 'hard') hb
+        on hb.invite_id = b.id
+      where ${filter.since ? sql`b.created_at >= ${filter.since}::timestamptz` : sql`true`}
+        and ${filter.cohortPrefix !== undefined ? sql`b.cohort like ${likePrefix(filter.cohortPrefix)}` : sql`true`}
+      group by b.cohort)
+    select false as is_total, cohort, invited, sent, redeemed, pending, expired, revoked,
+      bounced, failed, ${median(sql`unnest(delays)`)} as "medianSecondsToRedeem"
+    from per_cohort
+    union all
+    select true, null, coalesce(sum(invited), 0)::int, coalesce(sum(sent), 0)::int,
+      coalesce(sum(redeemed), 0)::int, coalesce(sum(pending), 0)::int,
+      coalesce(sum(expired), 0)::int, coalesce(sum(revoked), 0)::int,
+      coalesce(sum(bounced), 0)::int, coalesce(sum(failed), 0)::int,
+      ${median(sql`per_cohort p cross join unnest(p.delays)`)}
+    from per_cohort
+    order by is_total, cohort`;
   const lines = rows.map(({ is_total, ...row }): ReportRow & { total: boolean } => ({
     ...row,
     cohort: is_total ? null : row.cohort,

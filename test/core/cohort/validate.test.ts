@@ -7,6 +7,7 @@ import {
   type CohortReport,
   type ValidateOptions,
 } from '../../../src/core/cohort/validate.js';
+import { failure } from '../../helpers/failure.js';
 import { fixture } from '../../helpers/paths.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bi-validate-'));
@@ -267,6 +268,55 @@ describe('validateCohort', () => {
     ]);
     expect(report.checks.find((c) => c.id === 'user-collision')?.detail).toBe(
       '1 email already in public.users',
+    );
+  });
+
+  it('finds twins far apart in a long file exactly, and asks for users 50,000 at a time', async () => {
+    const rows = Array.from({ length: 120_000 }, (_, i) => `person.${i}@example.org,c`);
+    rows[60_000] = 'Person.3@Example.org,c';
+    rows[90_000] = 'zoe.vezina@gmail.com,c';
+    rows.push('zoevezina+late@googlemail.com,c', 'person.0@example.org,c');
+    const calls: number[] = [];
+    const report = await validateCohort(file('long.csv', `email,cohort\n${rows.join('\n')}\n`), {
+      ...loose,
+      checkUsers: true,
+      findUsers: (emails) => {
+        calls.push(emails.length);
+        return Promise.resolve(new Set(emails.filter((e) => e === 'person.119999@example.org')));
+      },
+    });
+    expect(issues(report.errors)).toMatchInlineSnapshot(`
+      [
+        "2 duplicate-email: person.0@example.org → the same email appears again on line 120003",
+        "5 duplicate-email: person.3@example.org → the same email appears again on line 60002",
+        "60002 duplicate-email: Person.3@Example.org → duplicate of line 5",
+        "120003 duplicate-email: person.0@example.org → duplicate of line 2",
+      ]
+    `);
+    expect(issues(report.warnings)).toMatchInlineSnapshot(`
+      [
+        "120001 user-collision: person.119999@example.org → already has an account in public.users",
+        "120002 likely-duplicate: zoevezina+late@googlemail.com → probably the same mailbox as zoe.vezina@gmail.com (line 90002)",
+      ]
+    `);
+    // 120,002 rows, two of them repeats of an earlier address.
+    expect(calls).toEqual([50_000, 50_000, 20_000]);
+  });
+
+  it('refuses a file that changed between its two passes', async () => {
+    const p = file('growing.csv', 'email,cohort\na@example.org,c\n');
+    const message = await failure(
+      validateCohort(p, {
+        ...loose,
+        checkUsers: true,
+        findUsers: () => {
+          fs.appendFileSync(p, 'b@example.org,c\n');
+          return Promise.resolve(new Set<string>());
+        },
+      }),
+    );
+    expect(message.replace(dir, 'DIR')).toMatchInlineSnapshot(
+      `"1: DIR/growing.csv changed while it was being validated | rerun once nothing writes to the file"`,
     );
   });
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { clientOptions } from '../../../src/core/db/database.js';
-import { defaultMigrationsDir } from '../../../src/core/migrations/files.js';
+import { defaultMigrationsDir, readMigrationFiles } from '../../../src/core/migrations/files.js';
 import {
   assertMigrated,
   migrate,
@@ -62,22 +62,22 @@ describe(`migrate (${dbKind})`, SLOW, () => {
 
   it('applies a pending file once and records its checksum and duration', async () => {
     const sql = await db.sql();
-    const dir = folder('pending', { '995_extra.sql': 'create table public.extra_one (id int);\n' });
+    const dir = folder('pending', { '997_extra.sql': 'create table public.extra_one (id int);\n' });
     const dry = await migrate(sql, { ...options(dir), dryRun: true });
-    expect(dry.wouldApply.map((f) => f.name)).toEqual(['995_extra.sql']);
+    expect(dry.wouldApply.map((f) => f.name)).toEqual(['997_extra.sql']);
     expect(await tableExists('public.extra_one')).toBe(false);
     const first = await migrate(sql, options(dir));
-    expect(first.applied.map((a) => a.name)).toEqual(['995_extra.sql']);
+    expect(first.applied.map((a) => a.name)).toEqual(['997_extra.sql']);
     const second = await migrate(sql, options(dir));
     expect(second.applied).toEqual([]);
     const state = await readMigrationState(sql, dir);
     expect(state.pending).toEqual([]);
     expect(
-      state.applied.find((a) => a.name === '995_extra.sql')?.durationMs,
+      state.applied.find((a) => a.name === '997_extra.sql')?.durationMs,
     ).toBeGreaterThanOrEqual(0);
     // The bundled folder no longer has that file: reported as missing, not an error.
     expect((await readMigrationState(sql, defaultMigrationsDir)).missing).toEqual([
-      '995_extra.sql',
+      '997_extra.sql',
     ]);
   });
 
@@ -97,9 +97,9 @@ describe(`migrate (${dbKind})`, SLOW, () => {
 
   it('assertMigrated names the pending files', async () => {
     const sql = await db.sql();
-    const dir = folder('behind', { '996_a.sql': 'select 1;', '997_b.sql': 'select 2;' });
+    const dir = folder('behind', { '997_a.sql': 'select 1;', '998_b.sql': 'select 2;' });
     expect(await failure(assertMigrated(sql, dir, 'DB'))).toMatchInlineSnapshot(
-      `"1: 2 migration(s) pending on DB: 996_a.sql, 997_b.sql | run beta-invites migrate first"`,
+      `"1: 2 migration(s) pending on DB: 997_a.sql, 998_b.sql | run beta-invites migrate first"`,
     );
     await expect(assertMigrated(sql, defaultMigrationsDir, 'DB')).resolves.toBeUndefined();
   });
@@ -137,6 +137,35 @@ describe(`migrate (${dbKind})`, SLOW, () => {
     expect(await tableExists('public.nt_first')).toBe(true);
     expect(await tableExists('public.nt_third')).toBe(false);
     expect(await recorded()).not.toContain('999_nt.sql');
+  });
+
+  it('keeps one unique index on code: 996 drops the copy 990 made, duplicates are still refused', async () => {
+    const sql = await db.sql();
+    const indexes = await sql<{ name: string }[]>`
+      select indexname as name from pg_indexes
+      where schemaname = 'public' and tablename = 'beta_invites' and indexdef like '%(code)'`;
+    expect(indexes.map((i) => i.name)).toEqual(['beta_invites_code_key']);
+    const insert = () => sql`
+      insert into public.beta_invites (code, email, cohort)
+      values ('DUPE2345DUPE2345', 'dupe@example.com', 'creator-test')`;
+    await insert();
+    try {
+      expect(await insert().catch((error: unknown) => error)).toMatchObject({
+        code: '23505',
+        constraint_name: 'beta_invites_code_key',
+      });
+    } finally {
+      await sql`delete from public.beta_invites where code = 'DUPE2345DUPE2345'`;
+    }
+  });
+
+  it('runs 996 outside a transaction, and again as a no-op', async () => {
+    const sql = await db.sql();
+    const file = readMigrationFiles(defaultMigrationsDir).find((f) => f.name.startsWith('996_'));
+    expect(file?.transactional).toBe(false);
+    const dir = folder('drop-again', { '997_drop_again.sql': file?.sql ?? '' });
+    const result = await migrate(sql, options(dir));
+    expect(result.applied.map((a) => a.name)).toEqual(['997_drop_again.sql']);
   });
 
   it.runIf(dbKind === 'server')(
