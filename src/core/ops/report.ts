@@ -61,6 +61,8 @@ export function likePrefix(prefix: string): string {
  * medians are then taken over each cohort's delays and over all of them, so that no sort
  * of the table by cohort is needed. The states are counted with the conditions `show`'s
  * state rule is made of (`stateConditions`): a simple test each, not a CASE to compare.
+ * Bounced and failed invites are few: they are counted apart, from the hard bounces and
+ * the send failures looked up by key, instead of joining every invite to the bounces.
  * The prefix is a `LIKE 'prefix%'` so that a C-collated cohort index can serve it.
  */
 export async function attributionReport(
@@ -70,6 +72,12 @@ export async function attributionReport(
   const is = stateConditions(sql, filter.asOf);
   const median = (values: Fragment) =>
     sql`(select percentile_cont(0.5) within group (order by d) from ${values} d)`;
+  const sendFailed = filter.sendFailed ?? [];
+  const selected = sql`${filter.since ? sql`b.created_at >= ${filter.since}::timestamptz` : sql`true`}
+    and ${filter.cohortPrefix !== undefined ? sql`b.cohort like ${likePrefix(filter.cohortPrefix)}` : sql`true`}`;
+  const hardBounced = (id: Fragment) =>
+    sql`exists (select 1 from public.beta_invites_bounces x
+      where x.invite_id = ${id} and x.kind = 'hard')`;
   const rows = await sql<Row[]>`
     with per_cohort as materialized (
       select b.cohort,
@@ -79,27 +87,35 @@ export async function attributionReport(
         count(*) filter (where ${is.pending})::int as pending,
         count(*) filter (where ${is.expired})::int as expired,
         count(*) filter (where ${is.revoked})::int as revoked,
-        count(hb.invite_id)::int as bounced,
-        count(*) filter (where hb.invite_id is not null
-          or (b.sent_at is null and b.id = any(${filter.sendFailed ?? []}::uuid[])))::int as failed,
         array_agg(extract(epoch from b.used_at - b.sent_at)::float8)
           filter (where b.used_at is not null and b.sent_at is not null) as delays
       from public.beta_invites b
-      left join (select distinct invite_id from public.beta_invites_bounces where kind = 'hard') hb
-        on hb.invite_id = b.id
-      where ${filter.since ? sql`b.created_at >= ${filter.since}::timestamptz` : sql`true`}
-        and ${filter.cohortPrefix !== undefined ? sql`b.cohort like ${likePrefix(filter.cohortPrefix)}` : sql`true`}
-      group by b.cohort)
+      where ${selected}
+      group by b.cohort),
+    flagged as (
+      select b.cohort,
+        count(*) filter (where f.hard)::int as bounced,
+        count(*)::int as failed
+      from (select invite_id as id from public.beta_invites_bounces where kind = 'hard'
+            union select unnest(${sendFailed}::uuid[])) c
+      join public.beta_invites b on b.id = c.id
+      cross join lateral (select ${hardBounced(sql`b.id`)} as hard) f
+      where (f.hard or (b.sent_at is null and b.id = any(${sendFailed}::uuid[])))
+        and ${selected}
+      group by b.cohort),
+    counted as (
+      select p.*, coalesce(f.bounced, 0) as bounced, coalesce(f.failed, 0) as failed
+      from per_cohort p left join flagged f on f.cohort = p.cohort)
     select false as is_total, cohort, invited, sent, redeemed, pending, expired, revoked,
       bounced, failed, ${median(sql`unnest(delays)`)} as "medianSecondsToRedeem"
-    from per_cohort
+    from counted
     union all
     select true, null, coalesce(sum(invited), 0)::int, coalesce(sum(sent), 0)::int,
       coalesce(sum(redeemed), 0)::int, coalesce(sum(pending), 0)::int,
       coalesce(sum(expired), 0)::int, coalesce(sum(revoked), 0)::int,
       coalesce(sum(bounced), 0)::int, coalesce(sum(failed), 0)::int,
       ${median(sql`per_cohort p cross join unnest(p.delays)`)}
-    from per_cohort
+    from counted
     order by is_total, cohort`;
   const lines = rows.map(({ is_total, ...row }): ReportRow & { total: boolean } => ({
     ...row,
