@@ -67,7 +67,19 @@ describe('Ctrl-C', () => {
       extendEnv: false,
       reject: false,
     });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Interrupted once it reads the file (its handlers are in place by then), however long
+    // a busy machine takes to start it.
+    const reading = () => {
+      const fds = `/proc/${child.pid}/fd`;
+      return fs.readdirSync(fds).some((fd) => {
+        try {
+          return fs.readlinkSync(path.join(fds, fd)) === file;
+        } catch {
+          return false;
+        }
+      });
+    };
+    await waitFor(reading, 60_000);
     const sent = Date.now();
     child.kill('SIGINT');
     const result = await child;
