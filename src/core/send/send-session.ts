@@ -15,6 +15,7 @@ import { DurableLog } from './durable-log.js';
 import { createSentAtWriter, drainSentAt } from './invites-db.js';
 import type { FailedLine, SentLine } from './ledger.js';
 import type { SendPlan } from './plan.js';
+import { plannedMessages } from './planned.js';
 import { redactor } from './redact.js';
 import type { ReportInput } from './report.js';
 import type { Selection } from './selection.js';
@@ -100,8 +101,8 @@ async function sendPlanned(
   );
   let result: DispatchResult;
   try {
-    options.onStart?.(plan.items.length);
-    result = await dispatch(plan.items, options.dispatch, {
+    options.onStart?.(plan.toSend);
+    result = await dispatch(plannedMessages(plan), plan.toSend, options.dispatch, {
       transport,
       sentLog,
       failedLog,
@@ -113,6 +114,8 @@ async function sendPlanned(
       onProgress: options.onProgress,
     });
   } catch (error) {
+    // A manifest changed under the run says so itself.
+    if (error instanceof UserError) throw error;
     throw new UserError(`cannot write ${sentFile}: ${errorMessage(error)}`, {
       hint: `sending stopped; up to ${options.dispatch.concurrency} message(s) accepted just now may be unrecorded and sent again by a rerun`,
     });
