@@ -19,11 +19,11 @@ export type {
 } from './dispatch-types.js';
 
 /**
- * Sends the items through the transport on `lanes` workers. A message takes one of
- * `concurrency` window slots before it is handed to the transport and gives it back only
- * once its ledger line is durable (or the attempt failed): at any instant at most
- * `concurrency` messages are accepted-but-unrecorded, which bounds what a crash can make
- * a rerun repeat. A message counts as sent only once its line is durable.
+ * Sends the messages through the transport on `concurrency` lanes. A message takes one
+ * of 2 × `concurrency` window slots before it is handed to the transport and gives it
+ * back only once its ledger line is durable (or the attempt failed): at any instant at
+ * most 2 × `concurrency` messages are accepted-but-unrecorded, which bounds what a crash
+ * can make a rerun repeat. A message counts as sent only once its line is durable.
  */
 export function dispatch(
   messages: Iterator<PlannedMessage>,
@@ -35,6 +35,16 @@ export function dispatch(
 }
 
 type SendItem = PlannedMessage;
+
+/** Messages in flight at most for `concurrency` lanes: the most a crash can repeat. */
+export function inFlight(concurrency: number): number {
+  return 2 * Math.max(1, concurrency);
+}
+
+/** When the ledger is fsynced: once a lane's worth of lines wait, or 10 ms after the first. */
+export function ledgerCommit(concurrency: number): { lines: number; ms: number } {
+  return { lines: Math.max(1, concurrency), ms: 10 };
+}
 
 class Dispatcher {
   private readonly progress: DispatchProgress;
@@ -58,11 +68,11 @@ class Dispatcher {
     this.progress = { total, sent: 0, failed: 0, retried: 0 };
     this.signal = AbortSignal.any([deps.signal, this.halt.signal]);
     this.bucket = tokenBucket(options.ratePerSecond);
-    this.window = new Window(Math.max(1, options.concurrency));
+    this.window = new Window(inFlight(options.concurrency));
   }
 
   async run(): Promise<DispatchResult> {
-    const lanes = Math.max(1, Math.min(this.options.lanes, this.options.concurrency));
+    const lanes = Math.max(1, this.options.concurrency);
     await Promise.all(Array.from({ length: lanes }, () => this.work()));
     while (this.recording.size > 0) await Promise.all(this.recording);
     if (this.fatal !== undefined) throw this.fatal;
