@@ -41,7 +41,10 @@ export function inFlight(concurrency: number): number {
   return 2 * Math.max(1, concurrency);
 }
 
-/** When the ledger is fsynced: once a lane's worth of lines wait, or 10 ms after the first. */
+/**
+ * When the ledger is fsynced: once a lane's worth of lines wait, or 10 ms after the first
+ * (or at once when a lane waits for a slot, see deliver).
+ */
 export function ledgerCommit(concurrency: number): { lines: number; ms: number } {
   return { lines: Math.max(1, concurrency), ms: 10 };
 }
@@ -112,6 +115,8 @@ class Dispatcher {
     const to = headers.to;
     for (let attempt = 0; ; attempt++) {
       if (!(await this.bucket.take(this.signal))) return;
+      // A lane about to wait for a slot waits for the ledger: write it now, not in 10 ms.
+      if (this.window.full) this.deps.sentLog.flush();
       await this.window.acquire();
       // Interrupted or stopped while waiting for a slot: leave the message for the rerun.
       if (this.signal.aborted) return this.window.release();

@@ -26,7 +26,7 @@ interface Waiting {
  * An append-only JSON-lines file where `append` resolves only once the line is on disk
  * (fdatasync, on libuv's thread pool: the event loop goes on meanwhile). Group commit:
  * lines wait until `commit.lines` of them are there or `commit.ms` have passed since the
- * first, whichever comes first, then go out in one write+fsync; lines appended while it
+ * first, whichever comes first (or at once on flush()), then go out in one write+fsync; lines appended while it
  * runs go in the next. Concurrent senders share one fsync instead of paying one each.
  */
 export class DurableLog<T> {
@@ -35,6 +35,8 @@ export class DurableLog<T> {
   private broken: Error | undefined;
   /** When the first of the waiting lines was appended (performance.now()). */
   private firstAt = 0;
+  /** Set by flush(): the next batch goes out without waiting for more lines. */
+  private hurry = false;
   /** Wakes the drain early once enough lines wait. */
   private wake: (() => void) | undefined;
 
@@ -79,10 +81,19 @@ export class DurableLog<T> {
     });
   }
 
+  /**
+   * Writes the waiting lines without waiting for more (someone waits for them to be
+   * durable); lines appended while a write runs go in the next one as usual.
+   */
+  flush(): void {
+    this.hurry = true;
+    this.wake?.();
+  }
+
   /** Until `commit.lines` lines wait or `commit.ms` have passed since the first (a tick at least). */
   private async gather(): Promise<void> {
     const left = this.firstAt + this.commit.ms - performance.now();
-    if (this.waiting.length >= this.commit.lines || left <= 0) {
+    if (this.hurry || this.waiting.length >= this.commit.lines || left <= 0) {
       // Let the appends of the same tick join the batch.
       await new Promise((resolve) => setImmediate(resolve));
       return;
@@ -101,6 +112,7 @@ export class DurableLog<T> {
   private async drain(): Promise<void> {
     while (this.waiting.length > 0) {
       await this.gather();
+      this.hurry = false;
       const batch = this.waiting.splice(0, MAX_BATCH);
       // Lines left over from a full batch have waited long enough.
       if (this.waiting.length > 0) this.firstAt = -Infinity;

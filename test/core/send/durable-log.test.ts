@@ -59,6 +59,21 @@ describe('DurableLog', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe('{"n":1}\n{"n":2}\n{"n":3}\n');
   });
 
+  it('group commit: flush() writes the waiting lines at once', async () => {
+    const file = tempFile('log.jsonl');
+    const batches: number[][] = [];
+    const log = await DurableLog.open<{ n: number }>(
+      file,
+      (values) => batches.push(values.map((v) => v.n)),
+      { lines: 1_000, ms: 600_000 },
+    );
+    const appended = Promise.all([log.append({ n: 1 }), log.append({ n: 2 })]);
+    log.flush();
+    await appended;
+    expect(batches).toEqual([[1, 2]]);
+    await log.close();
+  });
+
   it('resolves an append only after its batch is durable (the callback runs first)', async () => {
     const file = tempFile('log.jsonl');
     const seen: string[] = [];
