@@ -17,7 +17,7 @@ const options = {
   }),
   concurrency: option({
     value: 'n',
-    help: 'messages in flight at once, the most a crash can repeat',
+    help: 'messages handed to the transport at once (SMTP connections, command processes); a crash can repeat twice this at most',
     parse: wholeNumber(1, 100),
     default: '8',
   }),

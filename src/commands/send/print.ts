@@ -68,9 +68,9 @@ function printDryRun(report: SendResult, flags: SendFlags, ctx: Ctx): void {
   out.line(`  ${pad('sent before', 13)}${sentBefore(report, '')}`);
   const skip = skipped(report);
   if (skip) out.line(`  ${pad('skipped', 13)}${skip}`);
-  if (report.edited.length > 0)
+  if (report.editedCount > 0)
     out.line(
-      `  ${pad('edited', 13)}${num(report.edited.length)} file(s) changed since render, accepted`,
+      `  ${pad('edited', 13)}${num(report.editedCount)} file(s) changed since render, accepted`,
     );
   out.line(`  ${pad('would send', 13)}${num(report.toSend)}${report.toSend > 0 ? ':' : ''}`);
   for (const email of report.recipients) out.line(`    ${email}`);

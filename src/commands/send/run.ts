@@ -3,7 +3,7 @@ import { compileReturnPath } from '../../core/bounces/verp.js';
 import { ExitCode } from '../../core/errors.js';
 import { approvalState, requireApproval, type ApprovalState } from '../../core/review/approval.js';
 import { sendInvites, type SendReport } from '../../core/send/send-invites.js';
-import { chooseTransport, lanesFor } from '../../core/transports/choose.js';
+import { chooseTransport } from '../../core/transports/choose.js';
 import { defineRunner } from '../shared/define.js';
 import { transportFlags } from '../shared/option-groups.js';
 import type { SendOptions } from './definition.js';
@@ -63,7 +63,6 @@ export default defineRunner<SendOptions, SendCommandResult>({
           transport,
           dispatch: {
             concurrency: options.concurrency,
-            lanes: lanesFor(transport, options.concurrency),
             retries: options.retries,
             maxErrors: options.maxErrors,
             ratePerSecond: options.rate?.perSecond,

@@ -52,7 +52,15 @@ function headerProblem(h: InviteHeaders, entry: ManifestEntry): string | undefin
   return undefined;
 }
 
-function checkOne(dir: string, entry: ManifestEntry, into: CheckedFiles): void {
+/** What reading one pending file found. */
+export type FileCheck =
+  | { kind: 'missing' }
+  /** "file (why)". */
+  | { kind: 'mismatched'; text: string }
+  | { kind: 'ok'; item: SendItem; edited: boolean };
+
+/** Reads one pending file: its sha256 and the headers the envelope comes from. */
+export function checkEntry(dir: string, entry: ManifestEntry): FileCheck {
   const file = path.join(dir, entry.file);
   let raw: Buffer;
   try {
@@ -60,15 +68,14 @@ function checkOne(dir: string, entry: ManifestEntry, into: CheckedFiles): void {
     // than the promise API (no thread-pool round trip per open, stat, read and close).
     raw = fs.readFileSync(file);
   } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return void into.missing.push(entry.file);
+    if (errnoCode(error) === 'ENOENT') return { kind: 'missing' };
     throw new UserError(`cannot read ${file}: ${(error as Error).message}`);
   }
   const h = readInviteHeaders(raw);
   const problem = headerProblem(h, entry);
-  if (problem) return void into.mismatched.push(`${entry.file} (${problem})`);
+  if (problem) return { kind: 'mismatched', text: `${entry.file} (${problem})` };
   const digest = sha256(raw);
-  if (digest !== entry.sha256) into.edited.push(entry.file);
-  into.items.push({
+  const item = {
     inviteId: entry.inviteId,
     email: entry.email,
     file: entry.file,
@@ -76,7 +83,16 @@ function checkOne(dir: string, entry: ManifestEntry, into: CheckedFiles): void {
     sha256: digest,
     from: h.from ?? '',
     to: h.to,
-  });
+  };
+  return { kind: 'ok', item, edited: digest !== entry.sha256 };
+}
+
+function checkOne(dir: string, entry: ManifestEntry, into: CheckedFiles): void {
+  const found = checkEntry(dir, entry);
+  if (found.kind === 'missing') return void into.missing.push(entry.file);
+  if (found.kind === 'mismatched') return void into.mismatched.push(found.text);
+  if (found.edited) into.edited.push(entry.file);
+  into.items.push(found.item);
 }
 
 /** Reads every pending file once: its sha256 and the headers the envelope comes from. */

@@ -5,16 +5,12 @@ import type { FailedLine, SentLine } from './ledger.js';
 /** How hard to push and when to give up. */
 export interface DispatchOptions {
   /**
-   * Messages in flight at once: being sent, or accepted and waiting for their ledger
-   * line to be durable. Also the most a crash can make a rerun repeat.
+   * Messages handed to the transport at once (SMTP connections, command processes). Twice
+   * as many may be in flight: being sent, or accepted and waiting for their ledger line
+   * to be durable, so that each lane sends its next message while the last one's line is
+   * being fsynced. Twice this is the most a crash can make a rerun repeat.
    */
   concurrency: number;
-  /**
-   * Messages handed to the transport at once (SMTP connections, command processes), at
-   * most `concurrency`. Fewer lanes than the window let a lane send its next message
-   * while the previous one's ledger line is being fsynced.
-   */
-  lanes: number;
   /** Retries of a transient failure (so at most retries + 1 attempts). */
   retries: number;
   /** Consecutive failed attempts that stop the run; 0 never stops. */

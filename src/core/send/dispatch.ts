@@ -1,7 +1,8 @@
 import { toError } from '../errors.js';
 import fs from 'node:fs';
-import type { SendItem } from './check-files.js';
 import { sha256 } from './check-files.js';
+import { readInviteHeaders } from './headers.js';
+import type { PlannedMessage } from './planned.js';
 import type {
   DispatchDeps,
   DispatchOptions,
@@ -18,18 +19,34 @@ export type {
 } from './dispatch-types.js';
 
 /**
- * Sends the items through the transport on `lanes` workers. A message takes one of
- * `concurrency` window slots before it is handed to the transport and gives it back only
- * once its ledger line is durable (or the attempt failed): at any instant at most
- * `concurrency` messages are accepted-but-unrecorded, which bounds what a crash can make
- * a rerun repeat. A message counts as sent only once its line is durable.
+ * Sends the messages through the transport on `concurrency` lanes. A message takes one
+ * of 2 × `concurrency` window slots before it is handed to the transport and gives it
+ * back only once its ledger line is durable (or the attempt failed): at any instant at
+ * most 2 × `concurrency` messages are accepted-but-unrecorded, which bounds what a crash
+ * can make a rerun repeat. A message counts as sent only once its line is durable.
  */
 export function dispatch(
-  items: SendItem[],
+  messages: Iterator<PlannedMessage>,
+  total: number,
   options: DispatchOptions,
   deps: DispatchDeps,
 ): Promise<DispatchResult> {
-  return new Dispatcher(items, options, deps).run();
+  return new Dispatcher(messages, total, options, deps).run();
+}
+
+type SendItem = PlannedMessage;
+
+/** Messages in flight at most for `concurrency` lanes: the most a crash can repeat. */
+export function inFlight(concurrency: number): number {
+  return 2 * Math.max(1, concurrency);
+}
+
+/**
+ * When the ledger is fsynced: once a lane's worth of lines wait, or 10 ms after the first
+ * (or at once when a lane waits for a slot, see deliver).
+ */
+export function ledgerCommit(concurrency: number): { lines: number; ms: number } {
+  return { lines: Math.max(1, concurrency), ms: 10 };
 }
 
 class Dispatcher {
@@ -41,24 +58,24 @@ class Dispatcher {
   private readonly window: Window;
   /** Ledger appends not yet durable. */
   private readonly recording = new Set<Promise<void>>();
-  private next = 0;
   private consecutive = 0;
   private stopped: string | undefined;
   private fatal: Error | undefined;
 
   constructor(
-    private readonly items: SendItem[],
+    private readonly messages: Iterator<PlannedMessage>,
+    total: number,
     private readonly options: DispatchOptions,
     private readonly deps: DispatchDeps,
   ) {
-    this.progress = { total: items.length, sent: 0, failed: 0, retried: 0 };
+    this.progress = { total, sent: 0, failed: 0, retried: 0 };
     this.signal = AbortSignal.any([deps.signal, this.halt.signal]);
     this.bucket = tokenBucket(options.ratePerSecond);
-    this.window = new Window(Math.max(1, options.concurrency));
+    this.window = new Window(inFlight(options.concurrency));
   }
 
   async run(): Promise<DispatchResult> {
-    const lanes = Math.max(1, Math.min(this.options.lanes, this.options.concurrency));
+    const lanes = Math.max(1, this.options.concurrency);
     await Promise.all(Array.from({ length: lanes }, () => this.work()));
     while (this.recording.size > 0) await Promise.all(this.recording);
     if (this.fatal !== undefined) throw this.fatal;
@@ -73,10 +90,11 @@ class Dispatcher {
 
   private async work(): Promise<void> {
     while (!this.signal.aborted) {
-      const item = this.items[this.next++];
-      if (!item) return;
       try {
-        await this.deliver(item);
+        // The manifest is read on as lanes ask (it may refuse a manifest changed meanwhile).
+        const next = this.messages.next();
+        if (next.done === true) return;
+        await this.deliver(next.value);
       } catch (error) {
         // The message file became unreadable, or the failure log cannot be written.
         this.fatal ??= toError(error);
@@ -88,17 +106,22 @@ class Dispatcher {
   /** One message, retried while transient; returns without a record when interrupted. */
   private async deliver(item: SendItem): Promise<void> {
     // Read again (not kept from the check: a large cohort would not fit in memory) and
-    // checked again, so a file edited after the check is not sent unchecked.
+    // hashed: the bytes handed to the transport are the bytes checked, or not sent.
     const raw = fs.readFileSync(item.path);
     if (sha256(raw) !== item.sha256)
       return this.fail(item, 'the file changed during the run; check it, then rerun', true, 0);
+    // Same bytes, same headers as checked: the envelope comes from them.
+    const headers = readInviteHeaders(raw);
+    const to = headers.to;
     for (let attempt = 0; ; attempt++) {
       if (!(await this.bucket.take(this.signal))) return;
+      // A lane about to wait for a slot waits for the ledger: write it now, not in 10 ms.
+      if (this.window.full) this.deps.sentLog.flush();
       await this.window.acquire();
       // Interrupted or stopped while waiting for a slot: leave the message for the rerun.
       if (this.signal.aborted) return this.window.release();
-      const from = this.options.envelopeFrom?.(item.inviteId) ?? item.from;
-      const outcome = await this.deps.transport.send({ raw, from, to: item.to });
+      const from = this.options.envelopeFrom?.(item.inviteId) ?? headers.from ?? '';
+      const outcome = await this.deps.transport.send({ raw, from, to });
       if (outcome.accepted) return this.record(item, outcome.response);
       this.window.release();
       const reason = this.deps.redact(outcome.reason);

@@ -6,6 +6,15 @@ import { openLogNoFollow } from './no-follow.js';
 /** Lines written per write+fsync at most; more wait for the next round. */
 const MAX_BATCH = 512;
 
+/** When a batch is written: as soon as `lines` wait, or `ms` after the first of them. */
+export interface GroupCommit {
+  lines: number;
+  ms: number;
+}
+
+/** Every line at once (the lines of the same tick share the fsync). */
+const AT_ONCE: GroupCommit = { lines: 1, ms: 0 };
+
 interface Waiting {
   line: string;
   value: unknown;
@@ -15,19 +24,28 @@ interface Waiting {
 
 /**
  * An append-only JSON-lines file where `append` resolves only once the line is on disk
- * (fsync). Group commit: lines appended while a write+fsync is running go out together
- * in the next one, so concurrent senders share one fsync instead of paying one each.
+ * (fdatasync, on libuv's thread pool: the event loop goes on meanwhile). Group commit:
+ * lines wait until `commit.lines` of them are there or `commit.ms` have passed since the
+ * first, whichever comes first (or at once on flush()), then go out in one write+fsync; lines appended while it
+ * runs go in the next. Concurrent senders share one fsync instead of paying one each.
  */
 export class DurableLog<T> {
   private waiting: Waiting[] = [];
   private running: Promise<void> | undefined;
   private broken: Error | undefined;
+  /** When the first of the waiting lines was appended (performance.now()). */
+  private firstAt = 0;
+  /** Set by flush(): the next batch goes out without waiting for more lines. */
+  private hurry = false;
+  /** Wakes the drain early once enough lines wait. */
+  private wake: (() => void) | undefined;
 
   private constructor(
     readonly file: string,
     private readonly handle: fs.promises.FileHandle,
     /** Called with each batch once it is durable (before its appends resolve). */
     private readonly onDurable: (values: T[]) => void,
+    private readonly commit: GroupCommit,
   ) {}
 
   /**
@@ -37,6 +55,7 @@ export class DurableLog<T> {
   static async open<T>(
     file: string,
     onDurable: (values: T[]) => void = () => {},
+    commit: GroupCommit = AT_ONCE,
   ): Promise<DurableLog<T>> {
     const { handle, created } = await openLogNoFollow(file);
     try {
@@ -48,23 +67,55 @@ export class DurableLog<T> {
       await handle.close();
       throw error;
     }
-    return new DurableLog<T>(file, handle, onDurable);
+    return new DurableLog<T>(file, handle, onDurable, commit);
   }
 
   /** Appends one value as a JSON line; resolves when it is durable, rejects if it cannot be. */
   append(value: T): Promise<void> {
     if (this.broken !== undefined) return Promise.reject(this.broken);
     return new Promise((resolve, reject) => {
+      if (this.waiting.length === 0) this.firstAt = performance.now();
       this.waiting.push({ line: JSON.stringify(value) + '\n', value, resolve, reject });
+      if (this.waiting.length >= this.commit.lines) this.wake?.();
       this.running ??= this.drain();
     });
   }
 
+  /**
+   * Writes the waiting lines without waiting for more (someone waits for them to be
+   * durable); lines appended while a write runs go in the next one as usual.
+   */
+  flush(): void {
+    this.hurry = true;
+    this.wake?.();
+  }
+
+  /** Until `commit.lines` lines wait or `commit.ms` have passed since the first (a tick at least). */
+  private async gather(): Promise<void> {
+    const left = this.firstAt + this.commit.ms - performance.now();
+    if (this.hurry || this.waiting.length >= this.commit.lines || left <= 0) {
+      // Let the appends of the same tick join the batch.
+      await new Promise((resolve) => setImmediate(resolve));
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, left);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+    this.wake = undefined;
+  }
+
   private async drain(): Promise<void> {
-    // Let the appends of the same tick join the first batch.
-    await new Promise((resolve) => setImmediate(resolve));
     while (this.waiting.length > 0) {
+      await this.gather();
+      this.hurry = false;
       const batch = this.waiting.splice(0, MAX_BATCH);
+      // Lines left over from a full batch have waited long enough.
+      if (this.waiting.length > 0) this.firstAt = -Infinity;
       try {
         await writeAll(this.handle, Buffer.from(batch.map((w) => w.line).join('')));
         await this.handle.datasync();

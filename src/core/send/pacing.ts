@@ -71,6 +71,11 @@ export class Window {
 
   constructor(private readonly size: number) {}
 
+  /** Every slot is held: the next acquire waits. */
+  get full(): boolean {
+    return this.used >= this.size;
+  }
+
   acquire(): Promise<void> {
     if (this.used < this.size) {
       this.used++;

@@ -1,5 +1,4 @@
 import type { Sql } from 'postgres';
-import { UserError } from '../errors.js';
 import type { SendItem } from './check-files.js';
 
 /** Invites looked up per query. */
@@ -18,13 +17,17 @@ async function inviteEmails(sql: Sql, ids: string[]): Promise<Map<string, string
 }
 
 /**
- * Refuses messages addressed to someone other than the person their invite was created
- * for. The manifest, its sha256 and the file's To can all be edited together, so only the
- * database says whose code a message carries: without this check, a consistent edit of
- * the folder sends someone's code to another address and marks their invite sent.
+ * Messages addressed to someone other than the person their invite was created for, as
+ * "FILE is addressed to X, but its invite is for Y". The manifest, its sha256 and the
+ * file's To can all be edited together, so only the database says whose code a message
+ * carries: without this check, a consistent edit of the folder sends someone's code to
+ * another address and marks their invite sent.
  */
-export async function checkRecipients(sql: Sql, dir: string, items: SendItem[]): Promise<void> {
-  if (items.length === 0) return;
+export async function recipientProblems(
+  sql: Sql,
+  items: Pick<SendItem, 'inviteId' | 'file' | 'to'>[],
+): Promise<string[]> {
+  if (items.length === 0) return [];
   const emails = await inviteEmails(
     sql,
     items.map((item) => item.inviteId),
@@ -36,13 +39,5 @@ export async function checkRecipients(sql: Sql, dir: string, items: SendItem[]):
     if (owner !== undefined && owner.toLowerCase() !== to.toLowerCase())
       wrong.push(`${item.file} is addressed to ${to}, but its invite is for ${owner}`);
   }
-  if (wrong.length === 0) return;
-  const shown =
-    wrong.slice(0, 3).join('; ') + (wrong.length > 3 ? `; … (${wrong.length} in all)` : '');
-  throw new UserError(
-    `${wrong.length} file(s) in ${dir} are not addressed to their invite's recipient in the database: ${shown}`,
-    {
-      hint: 'nothing was sent; the folder was edited after render: render it again into a new folder (beta-invites render COHORT.csv --out NEWDIR), review it, then send that',
-    },
-  );
+  return wrong;
 }

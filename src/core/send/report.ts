@@ -25,8 +25,10 @@ export interface SendReport {
     expired: number;
     first: { email: string; reason: string }[];
   };
-  /** Files sent although they changed since render (--accept-edits). */
+  /** Files sent although they changed since render (--accept-edits): the first 1,000. */
   edited: string[];
+  /** How many files were sent although they changed since render. */
+  editedCount: number;
   /** Pending invitations left for a later run by --limit / --cohort (a canary batch). */
   held: Held;
   sent: number;
@@ -58,7 +60,6 @@ export interface ReportInput {
 /** The report of a run, built once from its plan and what came of it. */
 export function sendReport(input: ReportInput): SendReport {
   const { options, plan } = input;
-  const count = (reason: string) => plan.skipped.filter((s) => s.reason === reason).length;
   const nothingSent = { sent: 0, failed: 0, retried: 0, failures: [], stopped: null };
   return {
     mode: options.confirm ? 'send' : 'dry-run',
@@ -67,18 +68,19 @@ export function sendReport(input: ReportInput): SendReport {
     ...(input.database === undefined ? {} : { database: input.database }),
     ...(input.commandPath === undefined ? {} : { commandPath: input.commandPath }),
     total: plan.total,
-    toSend: plan.items.length,
-    recipients: plan.items.slice(0, 10).map((i) => i.email),
+    toSend: plan.toSend,
+    recipients: plan.recipients,
     sentBefore: plan.sentBefore,
     skipped: {
-      redeemed: count('redeemed'),
-      bounced: count('bounced'),
-      expired: count('expired'),
-      first: plan.skipped.slice(0, 20),
+      redeemed: plan.skipped.redeemed,
+      bounced: plan.skipped.bounced,
+      expired: plan.skipped.expired,
+      first: plan.skipped.first,
     },
-    edited: plan.edited,
+    edited: plan.edited.first,
+    editedCount: plan.edited.count,
     held: plan.held,
-    ...(input.outcome ?? { ...nothingSent, remaining: plan.items.length }),
+    ...(input.outcome ?? { ...nothingSent, remaining: plan.toSend }),
     interrupted: input.interrupted ?? null,
     elapsedMs: input.elapsedMs ?? 0,
     files: {

@@ -5,15 +5,15 @@ import { requireMigrated } from '../db/require-migrated.js';
 import { unlessLost } from '../db/session-loss.js';
 import { errorMessage } from '../errors.js';
 import { assertOutDirFree } from '../outdir/lock.js';
-import type { ManifestEntry } from '../outdir/manifest.js';
 import { checkTransport, describeTransport, locateCommand } from '../transports/choose.js';
 import { assertSendDatabase, sendDatabaseLine } from './embedded-guard.js';
 import { backfillSentAt } from './invites-db.js';
-import { loadManifest, planSend } from './plan.js';
+import { scanManifest, type ManifestScan } from './manifest-stream.js';
+import { planSend } from './plan.js';
+import { unrecordedChunks } from './planned.js';
 import { sendReport, type SendReport } from './report.js';
 import { sendWith, type SendContext, type SendOptions } from './send-session.js';
 import { withSendLock } from './send-lock.js';
-import { assertCohortKnown } from './selection.js';
 
 export type { SendReport } from './report.js';
 
@@ -27,11 +27,10 @@ export async function sendInvites(options: SendOptions, ctx: SendContext): Promi
   const started = performance.now();
   // A render still writing the folder would change the manifest under this run.
   assertOutDirFree(options.dir, 'send');
-  const entries = loadManifest(options.dir);
-  assertCohortKnown(entries, options.selection?.cohort);
+  const scan = scanManifest(options.dir, options.selection?.cohort);
   const db = await ctx.db();
   try {
-    return await sendFrom(db, { started, entries }, options, ctx);
+    return await sendFrom(db, { started, scan }, options, ctx);
   } catch (error) {
     throw databaseProblem(error, db.label) ?? error;
   }
@@ -40,7 +39,7 @@ export async function sendInvites(options: SendOptions, ctx: SendContext): Promi
 /** sendInvites on its database, once open. */
 async function sendFrom(
   db: Database,
-  { started, entries }: { started: number; entries: ManifestEntry[] },
+  { started, scan }: { started: number; scan: ManifestScan },
   options: SendOptions,
   ctx: SendContext,
 ): Promise<SendReport> {
@@ -49,11 +48,11 @@ async function sendFrom(
   if (options.confirm) assertSendDatabase(db, embeddedPermitted);
   await requireMigrated(db);
   const plan = (sql: Sql) =>
-    planSend({ ...options, entries, sql, where: db.label, now: ctx.clock(), signal: ctx.signal });
+    planSend({ ...options, scan, sql, where: db.label, now: ctx.clock(), signal: ctx.signal });
   if (!options.confirm) {
     const planned = await plan(db.sql);
     // The dry run stands for the real one: it fails where the real one would, unsent.
-    if (planned.items.length > 0)
+    if (planned.toSend > 0)
       await checkTransport(options.transport, {
         searchPath: ctx.settings.searchPath,
         cwd: ctx.cwd,
@@ -68,13 +67,11 @@ async function sendFrom(
   const { planned, outcome } = await withSendLock(db.sql, db.label, async (conn, lost) => {
     // Before sending, a lost session just ends the run (a query on it would never settle).
     const planned = await unlessLost(plan(conn), lost);
-    if (planned.unrecorded.length > 0) {
-      await unlessLost(backfillSentAt(conn, planned.unrecorded), lost);
+    for (const chunk of unrecordedChunks(planned)) {
+      await unlessLost(backfillSentAt(conn, chunk), lost);
     }
     const outcome =
-      planned.items.length > 0
-        ? await sendWith(planned, options, { sql: conn, lost }, ctx)
-        : undefined;
+      planned.toSend > 0 ? await sendWith(planned, options, { sql: conn, lost }, ctx) : undefined;
     return { planned, outcome };
   });
   return sendReport({

@@ -7,14 +7,17 @@ import { openTransport, transportSecrets, type TransportChoice } from '../transp
 import type { Transport } from '../transports/transport.js';
 import {
   dispatch,
+  inFlight,
+  ledgerCommit,
   type DispatchOptions,
   type DispatchProgress,
   type DispatchResult,
 } from './dispatch.js';
-import { DurableLog } from './durable-log.js';
+import { DurableLog, type GroupCommit } from './durable-log.js';
 import { createSentAtWriter, drainSentAt } from './invites-db.js';
 import type { FailedLine, SentLine } from './ledger.js';
 import type { SendPlan } from './plan.js';
+import { plannedMessages } from './planned.js';
 import { redactor } from './redact.js';
 import type { ReportInput } from './report.js';
 import type { Selection } from './selection.js';
@@ -52,7 +55,7 @@ export async function sendWith(
   ctx: SendContext,
 ): Promise<NonNullable<ReportInput['outcome']>> {
   const transport = openTransport(options.transport, {
-    concurrency: options.dispatch.lanes,
+    concurrency: options.dispatch.concurrency,
     searchPath: ctx.settings.searchPath,
     cwd: ctx.cwd,
   });
@@ -65,9 +68,13 @@ export async function sendWith(
 }
 
 /** Opens a log before anything is sent, or says which file cannot be written. */
-async function openLog<T>(file: string, onDurable?: (values: T[]) => void): Promise<DurableLog<T>> {
+async function openLog<T>(
+  file: string,
+  onDurable?: (values: T[]) => void,
+  commit?: GroupCommit,
+): Promise<DurableLog<T>> {
   try {
-    return await DurableLog.open<T>(file, onDurable);
+    return await DurableLog.open<T>(file, onDurable, commit);
   } catch (error) {
     throw new UserError(`cannot write ${file}: ${errorMessage(error)}`, {
       hint: 'nothing was sent',
@@ -86,11 +93,14 @@ async function sendPlanned(
   const dbFailed = new AbortController();
   const writer = createSentAtWriter(sql, lost, () => dbFailed.abort());
   const sentFile = path.join(options.dir, OUTDIR.sent);
-  const sentLog = await openLog<SentLine>(sentFile, (lines) =>
-    writer.mark(
-      lines.map((l) => l.inviteId),
-      ctx.clock(),
-    ),
+  const sentLog = await openLog<SentLine>(
+    sentFile,
+    (lines) =>
+      writer.mark(
+        lines.map((l) => l.inviteId),
+        ctx.clock(),
+      ),
+    ledgerCommit(options.dispatch.concurrency),
   );
   const failedLog = await openLog<FailedLine>(path.join(options.dir, OUTDIR.sendFailed)).catch(
     async (error: unknown) => {
@@ -100,8 +110,8 @@ async function sendPlanned(
   );
   let result: DispatchResult;
   try {
-    options.onStart?.(plan.items.length);
-    result = await dispatch(plan.items, options.dispatch, {
+    options.onStart?.(plan.toSend);
+    result = await dispatch(plannedMessages(plan), plan.toSend, options.dispatch, {
       transport,
       sentLog,
       failedLog,
@@ -113,8 +123,10 @@ async function sendPlanned(
       onProgress: options.onProgress,
     });
   } catch (error) {
+    // A manifest changed under the run says so itself.
+    if (error instanceof UserError) throw error;
     throw new UserError(`cannot write ${sentFile}: ${errorMessage(error)}`, {
-      hint: `sending stopped; up to ${options.dispatch.concurrency} message(s) accepted just now may be unrecorded and sent again by a rerun`,
+      hint: `sending stopped; up to ${inFlight(options.dispatch.concurrency)} message(s) accepted just now may be unrecorded and sent again by a rerun`,
     });
   } finally {
     await sentLog.close();

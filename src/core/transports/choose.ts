@@ -68,17 +68,6 @@ export function locateCommand(
   return findExecutable(program, searchPath, cwd);
 }
 
-/**
- * How many messages to hand to the transport at once for a window of `concurrency`. An
- * SMTP message is sent in about the time its ledger line takes to fsync, so each
- * connection sends its next message while the last one is being recorded: half as many
- * connections as the window. A command (one process per message) is slow enough that
- * the fsync does not matter: one process per slot.
- */
-export function lanesFor(choice: TransportChoice, concurrency: number): number {
-  return choice.kind === 'smtp' ? Math.max(1, Math.ceil(concurrency / 2)) : concurrency;
-}
-
 export interface OpenTransportOptions {
   /** SMTP connections, for the SMTP transport. */
   concurrency: number;

@@ -27,6 +27,53 @@ describe('DurableLog', () => {
     expect(batches).toEqual([[1, 2, 3, 4, 5], [6]]);
   });
 
+  it('group commit: writes once `lines` lines wait, without waiting for the timer', async () => {
+    const file = tempFile('log.jsonl');
+    const batches: number[][] = [];
+    const log = await DurableLog.open<{ n: number }>(
+      file,
+      (values) => batches.push(values.map((v) => v.n)),
+      // A timer this long would time the test out: only the count can write these.
+      { lines: 3, ms: 600_000 },
+    );
+    const first = log.append({ n: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(batches).toEqual([]);
+    await Promise.all([first, log.append({ n: 2 }), log.append({ n: 3 })]);
+    expect(batches).toEqual([[1, 2, 3]]);
+    await log.close();
+  });
+
+  it('group commit: writes fewer than `lines` lines once `ms` have passed', async () => {
+    const file = tempFile('log.jsonl');
+    const batches: number[][] = [];
+    const log = await DurableLog.open<{ n: number }>(
+      file,
+      (values) => batches.push(values.map((v) => v.n)),
+      { lines: 1_000, ms: 10 },
+    );
+    await Promise.all([log.append({ n: 1 }), log.append({ n: 2 })]);
+    await log.append({ n: 3 });
+    await log.close();
+    expect(batches).toEqual([[1, 2], [3]]);
+    expect(fs.readFileSync(file, 'utf8')).toBe('{"n":1}\n{"n":2}\n{"n":3}\n');
+  });
+
+  it('group commit: flush() writes the waiting lines at once', async () => {
+    const file = tempFile('log.jsonl');
+    const batches: number[][] = [];
+    const log = await DurableLog.open<{ n: number }>(
+      file,
+      (values) => batches.push(values.map((v) => v.n)),
+      { lines: 1_000, ms: 600_000 },
+    );
+    const appended = Promise.all([log.append({ n: 1 }), log.append({ n: 2 })]);
+    log.flush();
+    await appended;
+    expect(batches).toEqual([[1, 2]]);
+    await log.close();
+  });
+
   it('resolves an append only after its batch is durable (the callback runs first)', async () => {
     const file = tempFile('log.jsonl');
     const seen: string[] = [];
