@@ -5,7 +5,8 @@ import { readCohortRows, type CohortRow } from '../cohort/rows.js';
 import { isFailedCsvRerun } from '../cohort/validate.js';
 import type { Context } from '../context.js';
 import { releaseOutDir } from '../outdir/lock.js';
-import { composeInvitation, type ComposeSettings } from './compose.js';
+import type { ComposeSettings } from './compose.js';
+import { InvitationBuilder } from './invitation-builder.js';
 import { inviteBatch, type InviteOptions, type InviteOutcome } from './invites.js';
 import { ManifestWriter, emlFileName, writeEml, writeFailedCsv, type FailedRow } from './outdir.js';
 import type { ManifestEntry } from '../outdir/manifest.js';
@@ -84,6 +85,7 @@ async function renderAll(plan: RenderPlan, ctx: Pick<Context, 'signal'>): Promis
   const failed: FailedRow[] = [];
   const stats: RenderStats = { rendered: 0, created: 0, reused: 0, failed: 0, interrupted: false };
   const header: { value?: CohortHeader } = {};
+  const builder = new InvitationBuilder(plan.compose);
   const invite = (batch: Batch): Promise<InviteOutcome[]> => {
     const outcomes = plan.invites
       ? inviteBatch(plan.invites.sql, batch, plan.invites)
@@ -114,6 +116,7 @@ async function renderAll(plan: RenderPlan, ctx: Pick<Context, 'signal'>): Promis
           return old ? old.file : emlFileName(nextSeq++, width, row.email);
         },
         failed,
+        builder,
       );
       for (const entry of entries) manifest.add(entry);
       count(stats, outcomes);
@@ -150,6 +153,7 @@ async function renderBatch(
   plan: RenderPlan,
   nameFor: (row: CohortRow) => string,
   failed: FailedRow[],
+  builder: InvitationBuilder,
 ): Promise<ManifestEntry[]> {
   const entries: ManifestEntry[] = [];
   for (const [i, row] of batch.entries()) {
@@ -163,19 +167,16 @@ async function renderBatch(
     }
     const { invite } = outcome;
     const file = nameFor(row);
-    const bytes = await composeInvitation(
-      {
-        inviteId: invite.id,
-        code: invite.code,
-        email: row.email,
-        cohort: row.cohort,
-        expiresAt: invite.expiresAt,
-        createdAt: invite.createdAt,
-        extras: row.extras,
-        preview: !plan.invites,
-      },
-      plan.compose,
-    );
+    const bytes = await builder.build({
+      inviteId: invite.id,
+      code: invite.code,
+      email: row.email,
+      cohort: row.cohort,
+      expiresAt: invite.expiresAt,
+      createdAt: invite.createdAt,
+      extras: row.extras,
+      preview: !plan.invites,
+    });
     writeEml(plan.out, file, bytes);
     entries.push({
       email: row.email,
