@@ -107,15 +107,43 @@ export function emlFileName(seq: number, width: number, email: string): string {
   return `${String(seq).padStart(width, '0')}-${safe}.eml`;
 }
 
+/** True when `file` is a regular file holding exactly `bytes` (a symlink never is). */
+function holds(file: string, bytes: Buffer): boolean {
+  const stat = fs.lstatSync(file);
+  return stat.isFile() && stat.size === bytes.length && fs.readFileSync(file).equals(bytes);
+}
+
 /**
- * Writes one .eml so that a reader never sees a partial file. Synchronous on purpose:
- * files created in one folder queue on the folder's lock in the kernel, and a few KB
- * written directly cost less than the round trips through libuv's thread pool.
+ * Writes one .eml once, under its final name (exclusive create: one file system entry per
+ * message, not a temp file and a rename in a folder of up to 100k entries). A write that
+ * fails removes what it created. On a rerun, a file that already holds these bytes is left
+ * alone, and any other (a change, a killed run's partial file, a symlink) is replaced
+ * through a temp file and a rename, so a reader never sees a partial replacement.
+ * Synchronous on purpose: files created in one folder queue on the folder's lock in the
+ * kernel, and a few KB written directly cost less than the round trips through libuv's
+ * thread pool.
  */
 export function writeEml(dir: string, name: string, bytes: Buffer): void {
-  const temp = path.join(dir, tempName(name));
-  fs.writeFileSync(temp, bytes);
-  fs.renameSync(temp, path.join(dir, name));
+  const file = path.join(dir, name);
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'wx');
+  } catch (error) {
+    if (errnoCode(error) !== 'EEXIST') throw error;
+    if (holds(file, bytes)) return;
+    const temp = path.join(dir, tempName(name));
+    fs.writeFileSync(temp, bytes);
+    fs.renameSync(temp, file);
+    return;
+  }
+  try {
+    for (let at = 0; at < bytes.length;) at += fs.writeSync(fd, bytes, at);
+  } catch (error) {
+    fs.closeSync(fd);
+    fs.rmSync(file, { force: true });
+    throw error;
+  }
+  fs.closeSync(fd);
 }
 
 /**
