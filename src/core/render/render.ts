@@ -10,10 +10,10 @@ import { InvitationBuilder } from './invitation-builder.js';
 import { WorkerPool } from './pool.js';
 import type { TemplateSources } from './templates.js';
 import { inviteBatch, type InviteOptions, type InviteOutcome } from './invites.js';
-import { ManifestWriter, emlFileName, writeFailedCsv, type FailedRow } from './outdir.js';
+import { FailedCsvWriter, ManifestWriter, emlFileName, type FailedRow } from './outdir.js';
 import type { ManifestEntry } from '../outdir/manifest.js';
 import { previewInvites } from './preview.js';
-import { nextFreeSeq, readPreviousManifest, recipientKey } from './previous-manifest.js';
+import { readPreviousManifest } from './previous-manifest.js';
 
 /** What `render` needs besides the context. */
 export interface RenderPlan {
@@ -107,9 +107,9 @@ function emitterFor(plan: RenderPlan): Emitter {
 async function renderAll(plan: RenderPlan, ctx: Pick<Context, 'signal'>): Promise<RenderStats> {
   const previous = readPreviousManifest(plan);
   const width = Math.max(5, String(plan.total + previous.size).length);
-  let nextSeq = nextFreeSeq(previous);
+  let nextSeq = previous.nextSeq;
   const manifest = new ManifestWriter(plan.out);
-  const failed: FailedRow[] = [];
+  const failed = new FailedCsvWriter(plan.out);
   const stats: RenderStats = { rendered: 0, created: 0, reused: 0, failed: 0, interrupted: false };
   const header: { value?: CohortHeader } = {};
   const invite = (batch: Batch): Promise<InviteOutcome[]> => {
@@ -125,10 +125,12 @@ async function renderAll(plan: RenderPlan, ctx: Pick<Context, 'signal'>): Promis
   const inFlight: InFlight[] = [];
   const settle = async (batch: InFlight): Promise<void> => {
     const shas = await batch.shas;
-    for (const [i, entry] of batch.entries.entries()) {
-      const { line, preview, ...rest } = entry;
-      manifest.add({ ...rest, sha256: shas[i] ?? '', line, ...(preview ? { preview } : {}) });
-    }
+    manifest.add(
+      batch.entries.map((entry, i) => {
+        const { line, preview, ...rest } = entry;
+        return { ...rest, sha256: shas[i] ?? '', line, ...(preview ? { preview } : {}) };
+      }),
+    );
     count(stats, batch.outcomes);
     plan.onProgress?.(stats.rendered + stats.failed, plan.total);
   };
@@ -144,16 +146,20 @@ async function renderAll(plan: RenderPlan, ctx: Pick<Context, 'signal'>): Promis
       const outcomes = await pending;
       current = ctx.signal.aborted ? { done: true, value: undefined } : await source.next();
       pending = current.done ? undefined : invite(current.value);
+      const rejected: FailedRow[] = [];
       const { items, entries } = prepareBatch(
         batch,
         outcomes,
         plan,
         (row) => {
-          const old = previous.get(recipientKey(row.email, row.cohort));
-          return old ? old.file : emlFileName(nextSeq++, width, row.email);
+          const old = previous.find(row.email, row.cohort);
+          if (!old) return emlFileName(nextSeq++, width, row.email);
+          previous.touch(old.slot);
+          return old.file;
         },
-        failed,
+        rejected,
       );
+      failed.add(header.value?.columns ?? [], rejected);
       const shas = emitter.emit(items);
       // Awaited in turn below; a failure before then must not be an unhandled rejection.
       shas.catch(() => {});
@@ -166,11 +172,13 @@ async function renderAll(plan: RenderPlan, ctx: Pick<Context, 'signal'>): Promis
     manifest.commit(previous);
   } catch (error) {
     manifest.abort();
+    failed.abort();
     throw error;
   } finally {
+    previous.close();
     await emitter.close();
   }
-  stats.failedCsv = writeFailedCsv(plan.out, header.value?.columns ?? [], failed);
+  stats.failedCsv = failed.commit();
   return stats;
 }
 
