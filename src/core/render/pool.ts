@@ -53,7 +53,9 @@ export class WorkerPool implements Emitter {
       const slot: Slot = {
         worker: new Worker(script, {
           workerData: setup,
-          resourceLimits: { maxYoungGenerationSizeMb: 8 },
+          // A worker keeps nothing between requests: a small heap is collected often and
+          // keeps the process's peak memory near that of one thread.
+          resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 64 },
         }),
         load: 0,
         waiting: new Map(),
