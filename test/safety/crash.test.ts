@@ -87,6 +87,23 @@ function freshEml(out: string, since: number): number {
   return n;
 }
 
+/**
+ * Recipients the run has visibly done: .eml files written since it started, or lines of
+ * the manifest it is writing (a rerun leaves a file that already holds its bytes alone).
+ */
+function progress(out: string, since: number): number {
+  let lines = 0;
+  for (const name of listing(out)) {
+    if (!/^\.manifest\.jsonl\.\d+\.tmp$/.test(name)) continue;
+    try {
+      lines += fs.readFileSync(path.join(out, name), 'utf8').split('\n').length - 1;
+    } catch {
+      // Renamed into place meanwhile.
+    }
+  }
+  return Math.max(freshEml(out, since), lines);
+}
+
 function manifestWrittenSince(out: string, since: number): boolean {
   const stat = fs.statSync(path.join(out, 'manifest.jsonl'), { throwIfNoEntry: false });
   return stat !== undefined && stat.mtimeMs >= since;
@@ -104,9 +121,9 @@ async function killRender(
   if (mode === 'time') await sleep(rand.int(0, 1500));
   else if (mode === 'files') {
     const k = rand.int(1, RECIPIENTS);
-    await waitFor(() => exited(child) || freshEml(out, started) >= k, 60_000);
+    await waitFor(() => exited(child) || progress(out, started) >= k, 60_000);
   } else await waitFor(() => exited(child) || manifestWrittenSince(out, started), 60_000);
-  const fresh = freshEml(out, started);
+  const fresh = progress(out, started);
   const committed = manifestWrittenSince(out, started);
   child.kill('SIGKILL');
   const result = await child;

@@ -28,6 +28,12 @@ const options = {
     default: '500',
     hidden: true,
   }),
+  jobs: option({
+    value: 'n',
+    help: 'worker threads that build and write the .eml files, 1 to 256 (default: one per core)',
+    parse: wholeNumber(1, 256),
+    env: 'BETA_INVITES_JOBS',
+  }),
   dryRun: flag('render with PREVIEW codes and touch no database (for CI)'),
   ...force,
   ...json,

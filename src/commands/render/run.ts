@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import type { CohortReport } from '../../core/cohort/validate.js';
 import { validateCohort } from '../../core/cohort/validate.js';
@@ -75,7 +76,7 @@ async function run(
   const templateDir = options.template
     ? path.resolve(ctx.cwd, options.template)
     : defaultTemplateDir;
-  const { templates, warnings } = loadTemplates(templateDir, extras);
+  const { templates, sources, warnings } = loadTemplates(templateDir, extras);
   const out = path.resolve(ctx.cwd, options.out ?? `out-${ctx.clock().toISOString().slice(0, 10)}`);
   checkOutDir(out);
   const db = options.dryRun ? undefined : await openInvites(options, ctx, expiresInMs);
@@ -91,6 +92,8 @@ async function run(
         invites: db?.invites,
         preview: { now: ctx.clock(), expiresInMs },
         batchSize: options.batchSize,
+        jobs: options.jobs ?? Math.min(256, os.availableParallelism()),
+        sources,
         onProgress: (done, total) => progress.update(done, total),
       },
       ctx,

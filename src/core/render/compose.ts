@@ -41,6 +41,14 @@ export function variablesOf(
   };
 }
 
+/** The subject of one invitation: one line, so a CSV value never adds a header through it. */
+export function subjectLine(templates: Templates, vars: Record<string, string>): string {
+  return templates
+    .subject(vars)
+    .replace(/[\r\n]+/g, ' ')
+    .trim();
+}
+
 /**
  * Builds the .eml bytes with nodemailer's MIME composer: multipart/alternative text +
  * HTML, UTF-8. Message-ID, Date and the MIME boundary derive from the invite, so the
@@ -60,11 +68,7 @@ export async function composeInvitation(
     from: sender.from,
     replyTo: sender.replyTo,
     to: invitation.email,
-    // A subject is one line: a CSV value must never add a header through it.
-    subject: templates
-      .subject(vars)
-      .replace(/[\r\n]+/g, ' ')
-      .trim(),
+    subject: subjectLine(templates, vars),
     text: templates.text(vars),
     html: templates.html(vars),
     date: invitation.createdAt,

@@ -14,6 +14,11 @@ function contentOf(node: MimeNode): string | undefined {
   if (content === undefined || content === '') return '';
   if (typeof content !== 'string') return undefined;
   const encoding = node.getTransferEncoding();
+  return typeof encoding === 'string' ? bodyOf(content, encoding) : undefined;
+}
+
+/** A text body as nodemailer's stream writes it in `encoding`, or undefined (see `contentOf`). */
+export function bodyOf(content: string, encoding: string): string | undefined {
   if (encoding === '7bit') return content;
   if (encoding !== 'quoted-printable') return undefined;
   const bytes = Buffer.from(content, 'utf8');

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError, errnoCode } from '../errors.js';
-import { csvDocument } from '../csv-write.js';
-import { OUTDIR, writeFileAtomic } from '../outdir/files.js';
+import { csvRecord } from '../csv-write.js';
+import { OUTDIR } from '../outdir/files.js';
 import { assertOutDirFree, lockOutDir } from '../outdir/lock.js';
 import type { ManifestEntry } from '../outdir/manifest.js';
-import { recipientKey } from './previous-manifest.js';
+import type { PreviousManifest } from './previous-manifest.js';
 import { isAlive } from '../pid.js';
 
 function outDirError(dir: string, code: string): UserError {
@@ -63,7 +63,7 @@ function tempName(name: string): string {
  */
 function removeStaleTemps(dir: string): void {
   for (const name of fs.readdirSync(dir)) {
-    const match = /^\.(?:.+\.eml|manifest\.jsonl|write-test)\.(\d+)\.tmp$/.exec(name);
+    const match = /^\.(?:.+\.eml|manifest\.jsonl|failed\.csv|write-test)\.(\d+)\.tmp$/.exec(name);
     const pid = Number(match?.[1]);
     if (match && (pid === process.pid || !isAlive(pid))) fs.rmSync(path.join(dir, name));
   }
@@ -107,40 +107,74 @@ export function emlFileName(seq: number, width: number, email: string): string {
   return `${String(seq).padStart(width, '0')}-${safe}.eml`;
 }
 
-/**
- * Writes one .eml so that a reader never sees a partial file. Synchronous on purpose:
- * files created in one folder queue on the folder's lock in the kernel, and a few KB
- * written directly cost less than the round trips through libuv's thread pool.
- */
-export function writeEml(dir: string, name: string, bytes: Buffer): void {
-  const temp = path.join(dir, tempName(name));
-  fs.writeFileSync(temp, bytes);
-  fs.renameSync(temp, path.join(dir, name));
+/** True when `file` is a regular file holding exactly `bytes` (a symlink never is). */
+function holds(file: string, bytes: Buffer): boolean {
+  const stat = fs.lstatSync(file);
+  return stat.isFile() && stat.size === bytes.length && fs.readFileSync(file).equals(bytes);
 }
 
 /**
- * Streams this run's manifest lines to a temp file; `commit` adds the earlier run's
- * entries this run did not touch, fsyncs and renames it into place atomically.
+ * Writes one .eml once, under its final name (exclusive create: one file system entry per
+ * message, not a temp file and a rename in a folder of up to 100k entries). A write that
+ * fails removes what it created. On a rerun, a file that already holds these bytes is left
+ * alone, and any other (a change, a killed run's partial file, a symlink) is replaced
+ * through a temp file and a rename, so a reader never sees a partial replacement.
+ * Synchronous on purpose: files created in one folder queue on the folder's lock in the
+ * kernel, and a few KB written directly cost less than the round trips through libuv's
+ * thread pool.
+ */
+export function writeEml(dir: string, name: string, bytes: Buffer): void {
+  const file = path.join(dir, name);
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'wx');
+  } catch (error) {
+    if (errnoCode(error) !== 'EEXIST') throw error;
+    if (holds(file, bytes)) return;
+    const temp = path.join(dir, tempName(name));
+    fs.writeFileSync(temp, bytes);
+    fs.renameSync(temp, file);
+    return;
+  }
+  try {
+    for (let at = 0; at < bytes.length;) at += fs.writeSync(fd, bytes, at);
+  } catch (error) {
+    fs.closeSync(fd);
+    fs.rmSync(file, { force: true });
+    throw error;
+  }
+  fs.closeSync(fd);
+}
+
+/**
+ * Streams this run's manifest lines to a temp file, a batch at a time; `commit` adds the
+ * earlier run's entries this run did not write again, fsyncs and renames it into place
+ * atomically.
  */
 export class ManifestWriter {
   private readonly temp: string;
   private readonly fd: number;
-  private readonly written = new Set<string>();
 
   constructor(private readonly dir: string) {
     this.temp = path.join(dir, tempName(OUTDIR.manifest));
     this.fd = fs.openSync(this.temp, 'w');
   }
 
-  add(entry: ManifestEntry): void {
-    this.written.add(recipientKey(entry.email, entry.cohort));
-    fs.writeSync(this.fd, JSON.stringify(entry) + '\n');
+  add(entries: ManifestEntry[]): void {
+    if (entries.length === 0) return;
+    writeAll(this.fd, entries.map((entry) => JSON.stringify(entry) + '\n').join(''));
   }
 
-  commit(previous: Map<string, ManifestEntry>): void {
-    for (const [key, entry] of previous) {
-      if (!this.written.has(key)) fs.writeSync(this.fd, JSON.stringify(entry) + '\n');
+  commit(previous: PreviousManifest): void {
+    let lines: string[] = [];
+    for (const entry of previous.untouched()) {
+      lines.push(JSON.stringify(entry) + '\n');
+      if (lines.length >= 1000) {
+        writeAll(this.fd, lines.join(''));
+        lines = [];
+      }
     }
+    if (lines.length > 0) writeAll(this.fd, lines.join(''));
     fs.fsyncSync(this.fd);
     fs.closeSync(this.fd);
     fs.renameSync(this.temp, path.join(this.dir, OUTDIR.manifest));
@@ -152,6 +186,11 @@ export class ManifestWriter {
   }
 }
 
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let at = 0; at < bytes.length;) at += fs.writeSync(fd, bytes, at);
+}
+
 /** One row that failed: its original fields and why. */
 export interface FailedRow {
   fields: string[];
@@ -159,27 +198,58 @@ export interface FailedRow {
 }
 
 /**
- * Writes `failed.csv` (the input's header plus `error`) atomically, or removes a stale
- * one when this run had no failure. Every cell is text and made formula-safe by the CSV
- * writer; the cohort reader undoes the mark, so a rerun reads the same recipient.
+ * Streams `failed.csv` (the input's header plus `error`) to a temp file as rows fail, and
+ * renames it into place at the end, or removes a stale one when this run had no failure.
+ * Every cell is text and made formula-safe by the CSV writer; the cohort reader undoes
+ * the mark, so a rerun reads the same recipient.
  */
-export function writeFailedCsv(
-  dir: string,
-  columns: string[],
-  rows: FailedRow[],
-): string | undefined {
-  const file = path.join(dir, OUTDIR.failed);
-  if (rows.length === 0) {
-    fs.rmSync(file, { force: true });
-    return undefined;
+export class FailedCsvWriter {
+  private readonly file: string;
+  private readonly temp: string;
+  private fd: number | undefined;
+  private at = -1;
+  count = 0;
+
+  constructor(dir: string) {
+    this.file = path.join(dir, OUTDIR.failed);
+    this.temp = path.join(dir, tempName(OUTDIR.failed));
   }
-  const at = columns.indexOf('error');
-  const records = rows.map((row) => {
-    const values = columns.map((_, i) => row.fields[i] ?? '');
-    if (at >= 0) values[at] = row.error;
-    else values.push(row.error);
-    return values;
-  });
-  writeFileAtomic(file, csvDocument(at >= 0 ? columns : [...columns, 'error'], records));
-  return file;
+
+  /** Adds failed rows; `columns` is the input's header. */
+  add(columns: string[], rows: FailedRow[]): void {
+    if (rows.length === 0) return;
+    let text = '';
+    if (this.fd === undefined) {
+      this.fd = fs.openSync(this.temp, 'w', 0o644);
+      this.at = columns.indexOf('error');
+      text += csvRecord(this.at >= 0 ? columns : [...columns, 'error']);
+    }
+    for (const row of rows) {
+      const values = columns.map((_, i) => row.fields[i] ?? '');
+      if (this.at >= 0) values[this.at] = row.error;
+      else values.push(row.error);
+      text += csvRecord(values);
+    }
+    this.count += rows.length;
+    writeAll(this.fd, text);
+  }
+
+  /** Puts failed.csv in place (or removes a stale one); its path, if there is one. */
+  commit(): string | undefined {
+    if (this.fd === undefined) {
+      fs.rmSync(this.file, { force: true });
+      return undefined;
+    }
+    fs.fsyncSync(this.fd);
+    fs.closeSync(this.fd);
+    this.fd = undefined;
+    fs.renameSync(this.temp, this.file);
+    return this.file;
+  }
+
+  abort(): void {
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+    this.fd = undefined;
+    fs.rmSync(this.temp, { force: true });
+  }
 }

@@ -1,16 +1,19 @@
-import { createHash } from 'node:crypto';
 import type { Sql } from 'postgres';
 import type { CohortHeader } from '../cohort/header.js';
 import { readCohortRows, type CohortRow } from '../cohort/rows.js';
 import { isFailedCsvRerun } from '../cohort/validate.js';
 import type { Context } from '../context.js';
 import { releaseOutDir } from '../outdir/lock.js';
-import { composeInvitation, type ComposeSettings } from './compose.js';
+import type { ComposeSettings } from './compose.js';
+import { InlineEmitter, type EmlItem, type Emitter } from './emit.js';
+import { InvitationBuilder } from './invitation-builder.js';
+import { WorkerPool } from './pool.js';
+import type { TemplateSources } from './templates.js';
 import { inviteBatch, type InviteOptions, type InviteOutcome } from './invites.js';
-import { ManifestWriter, emlFileName, writeEml, writeFailedCsv, type FailedRow } from './outdir.js';
+import { FailedCsvWriter, ManifestWriter, emlFileName, type FailedRow } from './outdir.js';
 import type { ManifestEntry } from '../outdir/manifest.js';
 import { previewInvites } from './preview.js';
-import { nextFreeSeq, readPreviousManifest, recipientKey } from './previous-manifest.js';
+import { readPreviousManifest } from './previous-manifest.js';
 
 /** What `render` needs besides the context. */
 export interface RenderPlan {
@@ -24,6 +27,10 @@ export interface RenderPlan {
   /** For `--dry-run`: the clock and validity of the preview invites. */
   preview: { now: Date; expiresInMs: number };
   batchSize: number;
+  /** Worker threads that build and write the messages (at most one per 64 recipients); 1: the main thread. */
+  jobs?: number;
+  /** The templates' text, for the worker threads to compile. */
+  sources?: TemplateSources;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -76,12 +83,33 @@ export async function renderCohort(
   }
 }
 
+/** Batches given to the builders and not yet in the manifest, beyond the one at hand. */
+const AHEAD = 2;
+
+/** A batch being built: its manifest entries once the files are written. */
+interface InFlight {
+  outcomes: InviteOutcome[];
+  entries: Omit<ManifestEntry, 'sha256'>[];
+  shas: Promise<string[]>;
+}
+
+/** Recipients a worker thread must have to be worth starting (it loads the composer). */
+const PER_WORKER = 64;
+
+function emitterFor(plan: RenderPlan): Emitter {
+  const jobs = Math.min(plan.jobs ?? 1, Math.floor(plan.total / PER_WORKER));
+  if (jobs <= 1 || !plan.sources)
+    return new InlineEmitter(new InvitationBuilder(plan.compose), plan.out);
+  const { sender, timeZone } = plan.compose;
+  return new WorkerPool(jobs, { dir: plan.out, sender, timeZone, sources: plan.sources });
+}
+
 async function renderAll(plan: RenderPlan, ctx: Pick<Context, 'signal'>): Promise<RenderStats> {
   const previous = readPreviousManifest(plan);
   const width = Math.max(5, String(plan.total + previous.size).length);
-  let nextSeq = nextFreeSeq(previous);
+  let nextSeq = previous.nextSeq;
   const manifest = new ManifestWriter(plan.out);
-  const failed: FailedRow[] = [];
+  const failed = new FailedCsvWriter(plan.out);
   const stats: RenderStats = { rendered: 0, created: 0, reused: 0, failed: 0, interrupted: false };
   const header: { value?: CohortHeader } = {};
   const invite = (batch: Batch): Promise<InviteOutcome[]> => {
@@ -92,6 +120,19 @@ async function renderAll(plan: RenderPlan, ctx: Pick<Context, 'signal'>): Promis
     // went away) must reach that await, not kill the process as an unhandled rejection.
     outcomes.catch(() => {});
     return outcomes;
+  };
+  const emitter = emitterFor(plan);
+  const inFlight: InFlight[] = [];
+  const settle = async (batch: InFlight): Promise<void> => {
+    const shas = await batch.shas;
+    manifest.add(
+      batch.entries.map((entry, i) => {
+        const { line, preview, ...rest } = entry;
+        return { ...rest, sha256: shas[i] ?? '', line, ...(preview ? { preview } : {}) };
+      }),
+    );
+    count(stats, batch.outcomes);
+    plan.onProgress?.(stats.rendered + stats.failed, plan.total);
   };
   try {
     const source = batches(plan.file, plan.batchSize, header);
@@ -105,28 +146,39 @@ async function renderAll(plan: RenderPlan, ctx: Pick<Context, 'signal'>): Promis
       const outcomes = await pending;
       current = ctx.signal.aborted ? { done: true, value: undefined } : await source.next();
       pending = current.done ? undefined : invite(current.value);
-      const entries = await renderBatch(
+      const rejected: FailedRow[] = [];
+      const { items, entries } = prepareBatch(
         batch,
         outcomes,
         plan,
         (row) => {
-          const old = previous.get(recipientKey(row.email, row.cohort));
-          return old ? old.file : emlFileName(nextSeq++, width, row.email);
+          const old = previous.find(row.email, row.cohort);
+          if (!old) return emlFileName(nextSeq++, width, row.email);
+          previous.touch(old.slot);
+          return old.file;
         },
-        failed,
+        rejected,
       );
-      for (const entry of entries) manifest.add(entry);
-      count(stats, outcomes);
-      plan.onProgress?.(stats.rendered + stats.failed, plan.total);
+      failed.add(header.value?.columns ?? [], rejected);
+      const shas = emitter.emit(items);
+      // Awaited in turn below; a failure before then must not be an unhandled rejection.
+      shas.catch(() => {});
+      inFlight.push({ outcomes, entries, shas });
+      while (inFlight.length > AHEAD) await settle(inFlight.shift() as InFlight);
     }
+    for (let batch = inFlight.shift(); batch; batch = inFlight.shift()) await settle(batch);
     stats.interrupted = ctx.signal.aborted;
     // A batch already sent to the database when Ctrl-C came: let it finish, render it.
     manifest.commit(previous);
   } catch (error) {
     manifest.abort();
+    failed.abort();
     throw error;
+  } finally {
+    previous.close();
+    await emitter.close();
   }
-  stats.failedCsv = writeFailedCsv(plan.out, header.value?.columns ?? [], failed);
+  stats.failedCsv = failed.commit();
   return stats;
 }
 
@@ -141,21 +193,17 @@ function count(stats: RenderStats, outcomes: InviteOutcome[]): void {
   }
 }
 
-/** Recipients composed between two turns of the event loop (about 5 ms of work). */
-const YIELD_EVERY = 16;
-
-async function renderBatch(
+/** The messages of a batch's committed invites, and their manifest entries but the sha256. */
+function prepareBatch(
   batch: Batch,
   outcomes: InviteOutcome[],
   plan: RenderPlan,
   nameFor: (row: CohortRow) => string,
   failed: FailedRow[],
-): Promise<ManifestEntry[]> {
-  const entries: ManifestEntry[] = [];
+): { items: EmlItem[]; entries: Omit<ManifestEntry, 'sha256'>[] } {
+  const items: EmlItem[] = [];
+  const entries: Omit<ManifestEntry, 'sha256'>[] = [];
   for (const [i, row] of batch.entries()) {
-    // Composing and writing never wait, so the next batch's transaction, whose statements
-    // each need a turn of the event loop, would stall for the whole batch without this.
-    if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
     const outcome = outcomes[i];
     if (!outcome?.ok) {
       failed.push({ fields: row.fields, error: outcome?.error ?? 'no result' });
@@ -163,8 +211,9 @@ async function renderBatch(
     }
     const { invite } = outcome;
     const file = nameFor(row);
-    const bytes = await composeInvitation(
-      {
+    items.push({
+      file,
+      invitation: {
         inviteId: invite.id,
         code: invite.code,
         email: row.email,
@@ -174,9 +223,7 @@ async function renderBatch(
         extras: row.extras,
         preview: !plan.invites,
       },
-      plan.compose,
-    );
-    writeEml(plan.out, file, bytes);
+    });
     entries.push({
       email: row.email,
       cohort: row.cohort,
@@ -184,10 +231,9 @@ async function renderBatch(
       code: invite.code,
       expiresAt: invite.expiresAt.toISOString(),
       file,
-      sha256: createHash('sha256').update(bytes).digest('hex'),
       line: row.line,
       ...(plan.invites ? {} : { preview: true }),
     });
   }
-  return entries;
+  return { items, entries };
 }

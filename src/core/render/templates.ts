@@ -126,10 +126,25 @@ function readPart(dir: string, part: Part): string {
   }
 }
 
+/** The text of each part, as read from the template folder. */
+export type TemplateSources = Record<Part, string>;
+
 /** The compiled templates, and warnings about optional variables the cohort lacks. */
 export interface LoadedTemplates {
   templates: Templates;
+  /** The text they were compiled from (worker threads compile the same text again). */
+  sources: TemplateSources;
   warnings: string[];
+}
+
+/** Compiles checked template text (strict mode; HTML escaped, text and subject not). */
+export function compileTemplates(sources: TemplateSources): Templates {
+  const compiled = {} as Templates;
+  for (const part of PARTS) {
+    const template = Handlebars.compile(sources[part], { strict: true, noEscape: part !== 'html' });
+    compiled[part] = (vars) => template(vars);
+  }
+  return compiled;
 }
 
 function parse(where: string, source: string, html: boolean): References {
@@ -156,7 +171,7 @@ function parse(where: string, source: string, html: boolean): References {
  */
 export function loadTemplates(dir: string, extraColumns: string[]): LoadedTemplates {
   const known = templateVariables(extraColumns);
-  const compiled = {} as Templates;
+  const sources = {} as TemplateSources;
   const missing = new Set<string>();
   for (const part of PARTS) {
     const source = readPart(dir, part);
@@ -171,12 +186,11 @@ export function loadTemplates(dir: string, extraColumns: string[]): LoadedTempla
       );
     }
     for (const name of refs.optional) if (!known.includes(name)) missing.add(name);
-    const template = Handlebars.compile(source, { strict: true, noEscape: part !== 'html' });
-    compiled[part] = (vars) => template(vars);
+    sources[part] = source;
   }
   const warnings = [...missing].map(
     (name) =>
       `the cohort has no "${name}" column: the templates' {{#if ${name}}} blocks stay empty`,
   );
-  return { templates: compiled, warnings };
+  return { templates: compileTemplates(sources), sources, warnings };
 }
