@@ -2,23 +2,10 @@ import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { composeInvitation, type Invitation } from '../../../src/core/render/compose.js';
 import { defaultTemplateDir, loadTemplates } from '../../../src/core/render/templates.js';
-
-const sender = {
-  signupUrl: 'https://beta.example.org/inscription',
-  feedbackUrl: 'https://forms.example.org/retours',
-  from: "L'équipe bêta <beta@example.org>",
-  replyTo: 'Support <support@example.org>',
-};
-
-const invitation: Invitation = {
-  inviteId: '0b6f3c1e-5d2a-4c9e-8f10-3a7b9c2d4e51',
-  code: 'K7M2QX9PRT4WZ8HN',
-  email: 'zoe.vezina@example.net',
-  cohort: 'listener-jazz-mailing-list',
-  expiresAt: new Date('2026-12-26T17:00:00Z'),
-  createdAt: new Date('2026-11-26T17:00:00Z'),
-  extras: { name: 'Zoë Vézina', locale: 'fr-BE' },
-};
+import {
+  frenchInvitation as invitation,
+  frenchSender as sender,
+} from '../../helpers/invitation.js';
 
 async function compose(extra: Partial<Invitation> = {}) {
   const { templates } = loadTemplates(defaultTemplateDir, ['name', 'locale']);

@@ -9,23 +9,7 @@ import {
   loadTemplates,
   type Templates,
 } from '../../../src/core/render/templates.js';
-
-const sender = {
-  signupUrl: 'https://beta.example.org/inscription',
-  feedbackUrl: 'https://forms.example.org/retours',
-  from: "L'équipe bêta <beta@example.org>",
-  replyTo: 'Support <support@example.org>',
-};
-
-const base: Invitation = {
-  inviteId: '0b6f3c1e-5d2a-4c9e-8f10-3a7b9c2d4e51',
-  code: 'K7M2QX9PRT4WZ8HN',
-  email: 'zoe.vezina@example.net',
-  cohort: 'listener-jazz-mailing-list',
-  expiresAt: new Date('2026-12-26T17:00:00Z'),
-  createdAt: new Date('2026-11-26T17:00:00Z'),
-  extras: { name: 'Zoë Vézina', locale: 'fr-BE' },
-};
+import { frenchInvitation as base, frenchSender as sender } from '../../helpers/invitation.js';
 
 /** Fixed messages and the sha256 of the bytes the release before the direct builder wrote. */
 const PINNED: [string, Partial<Invitation>, string][] = [
