@@ -1,12 +1,12 @@
-import fs from 'node:fs';
 import type { Sql } from 'postgres';
-import { UserError } from '../errors.js';
-import { readManifest, type ManifestEntry } from '../outdir/manifest.js';
+import type { UserError } from '../errors.js';
+import type { ManifestEntry } from '../outdir/manifest.js';
 import { checkEntry, type SendItem } from './check-files.js';
 import { readInviteStates } from './invites-db.js';
 import { readLedgerIndex, type LedgerIndex } from './ledger.js';
 import { manifestChunks, Sample, type ManifestScan } from './manifest-stream.js';
 import { recipientProblems } from './recipients.js';
+import { refuse, type Problems } from './refusals.js';
 import type { Held, Selection } from './selection.js';
 
 /** Why an invite of the folder is not sent by this run. */
@@ -80,64 +80,8 @@ export class Digests {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function list(values: string[], max = 5): string {
-  return (
-    values.slice(0, max).join(', ') + (values.length > max ? `, … (${values.length} in all)` : '')
-  );
-}
-
-/** Reads the folder's manifest, refusing previews, duplicates and broken entries. */
-export function loadManifest(dir: string): ManifestEntry[] {
-  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new UserError(`${dir} is not a folder`, {
-      hint: 'pass the folder beta-invites render wrote (its --out)',
-    });
-  }
-  const entries = readManifest(dir);
-  if (entries.some((e) => e.preview === true)) {
-    throw new UserError(
-      `${dir} was rendered with --dry-run: its codes are previews, not invitations`,
-      {
-        hint: `render it for real (beta-invites render COHORT.csv --out ${dir}), review it, then send`,
-      },
-    );
-  }
-  const bad = entries.filter((e) => !UUID.test(e.inviteId)).map((e) => e.file);
-  if (bad.length > 0)
-    throw new UserError(`manifest.jsonl has invite ids that are not UUIDs: ${list(bad)}`, {
-      hint: 'rerun beta-invites render',
-    });
-  const seen = new Map<string, string>();
-  for (const e of entries) {
-    for (const key of [e.inviteId, e.email.toLowerCase()]) {
-      const first = seen.get(key);
-      if (first !== undefined) {
-        throw new UserError(`manifest.jsonl lists ${key} twice (${first} and ${e.file})`, {
-          hint: 'rerun beta-invites render',
-        });
-      }
-      seen.set(key, e.file);
-    }
-  }
-  return entries;
-}
-
 function mark(plan: SendPlan, index: number, bit: number): void {
   plan.marks[index] = (plan.marks[index] ?? 0) | bit;
-}
-
-/** What the checks of a plan found wrong, refused once the whole folder is seen. */
-interface Problems {
-  /** Emails of invites unknown to the database (and not in the ledger). */
-  foreign: Sample;
-  /** A file that could not be read (not missing). */
-  unreadable: UserError | undefined;
-  missing: Sample;
-  mismatched: Sample;
-  /** Files addressed to someone else than their invite's owner. */
-  wrong: Sample;
 }
 
 /**
@@ -243,66 +187,5 @@ async function checkChunk(
     }
     plan.toSend++;
     if (plan.recipients.length < 10) plan.recipients.push(item.email);
-  }
-}
-
-/** The refusals, in the order a reader meets them: database, files, edits, recipients. */
-function refuse(options: PlanOptions, plan: SendPlan, problems: Problems): void {
-  const { foreign, missing, mismatched, wrong } = problems;
-  if (foreign.count > 0) {
-    throw new UserError(
-      `${foreign.count} invite(s) of the folder are not in the database at ${options.where}: ${foreign.text(5)}`,
-      {
-        hint: 'send with the database render used (DATABASE_URL, or BETA_INVITES_HOME for the embedded one)',
-      },
-    );
-  }
-  if (problems.unreadable !== undefined) throw problems.unreadable;
-  if (missing.count > 0) {
-    throw new UserError(
-      `${missing.count} file(s) of manifest.jsonl are missing in ${options.scan.dir}: ${missing.text(5)}`,
-      { hint: 'rerun beta-invites render to rebuild them' },
-    );
-  }
-  if (mismatched.count > 0) {
-    throw new UserError(
-      `${mismatched.count} file(s) do not match their manifest entry: ${mismatched.text(3)}`,
-      {
-        hint: 'the recipient and invite of a file cannot change, even with --accept-edits: rerun beta-invites render',
-      },
-    );
-  }
-  if (plan.edited.count > 0 && !options.acceptEdits) {
-    throw new UserError(
-      `${plan.edited.count} file(s) changed since render (sha256 differs from manifest.jsonl): ${plan.edited.text(5)}`,
-      {
-        hint: 'review the changes: rerun beta-invites render to rebuild them, or pass --accept-edits to send them as they are now',
-      },
-    );
-  }
-  if (wrong.count > 0) {
-    throw new UserError(
-      `${wrong.count} file(s) in ${options.scan.dir} are not addressed to their invite's recipient in the database: ${wrong.text(3, '; ')}`,
-      {
-        hint: 'nothing was sent; the folder was edited after render: render it again into a new folder (beta-invites render COHORT.csv --out NEWDIR), review it, then send that',
-      },
-    );
-  }
-}
-
-export function refuseProblems(dir: string, missing: string[], mismatched: string[]): void {
-  if (missing.length > 0) {
-    throw new UserError(
-      `${missing.length} file(s) of manifest.jsonl are missing in ${dir}: ${list(missing)}`,
-      { hint: 'rerun beta-invites render to rebuild them' },
-    );
-  }
-  if (mismatched.length > 0) {
-    throw new UserError(
-      `${mismatched.length} file(s) do not match their manifest entry: ${list(mismatched, 3)}`,
-      {
-        hint: 'the recipient and invite of a file cannot change, even with --accept-edits: rerun beta-invites render',
-      },
-    );
   }
 }

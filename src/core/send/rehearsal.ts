@@ -11,7 +11,8 @@ import {
 } from '../transports/choose.js';
 import type { Transport } from '../transports/transport.js';
 import { checkFiles, sha256, type SendItem } from './check-files.js';
-import { loadManifest, refuseProblems } from './plan.js';
+import { refuseProblems } from './refusals.js';
+import { loadManifest } from './whole-manifest.js';
 import { redactor } from './redact.js';
 import { assertCohortKnown } from './selection.js';
 import { rehearsalMessage } from './test-message.js';
