@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DamagedLineError, OUTDIR } from '../outdir/files.js';
-import { errnoCode, errorMessage } from '../errors.js';
+import { jsonLines } from '../outdir/json-lines.js';
 import { damagedManifest, manifestEntry, type ManifestEntry } from '../outdir/manifest.js';
 
 /**
@@ -26,51 +26,6 @@ function hashes(key: string): [number, number] {
     b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
   }
   return [a >>> 0, b >>> 0];
-}
-
-const CHUNK = 1 << 20;
-
-/**
- * Calls `onLine` with every line of a file (without its LF) and its 1-based number and
- * byte offset, reading a chunk at a time. Undefined when the file does not exist.
- */
-function scanLines(
-  file: string,
-  onLine: (line: Buffer, number: number, offset: number) => void,
-): boolean {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return false;
-    throw error;
-  }
-  try {
-    let carry = Buffer.alloc(0);
-    let carryAt = 0;
-    let number = 0;
-    const chunk = Buffer.allocUnsafe(CHUNK);
-    for (let position = 0; ;) {
-      const read = fs.readSync(fd, chunk, 0, CHUNK, position);
-      if (read === 0) break;
-      position += read;
-      const data =
-        carry.length > 0
-          ? Buffer.concat([carry, chunk.subarray(0, read)])
-          : chunk.subarray(0, read);
-      let start = 0;
-      for (let nl = data.indexOf(10, start); nl >= 0; nl = data.indexOf(10, start)) {
-        onLine(data.subarray(start, nl), ++number, carryAt + start);
-        start = nl + 1;
-      }
-      carryAt += start;
-      carry = Buffer.from(data.subarray(start));
-    }
-    if (carry.length > 0) onLine(carry, ++number, carryAt);
-  } finally {
-    fs.closeSync(fd);
-  }
-  return true;
 }
 
 /** A found recipient: where its entry is, and its file. */
@@ -115,21 +70,9 @@ export class PreviousManifest {
     let offsets = new Float64Array(1024);
     let lengths = new Uint32Array(1024);
     let seqs = new Uint32Array(1024);
-    let damaged: DamagedLineError | undefined;
-    scanLines(file, (line, number, offset) => {
-      const text = line.toString('utf8');
-      if (text.trim() === '') return;
-      // Only the last line can be torn by a crash; anything else is real corruption.
-      if (damaged) throw damaged;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (error) {
-        damaged = new DamagedLineError(file, number, errorMessage(error));
-        return;
-      }
+    for (const { value, offset, length } of jsonLines(file)) {
       const parsed = manifestEntry.safeParse(value);
-      if (!parsed.success) return;
+      if (!parsed.success) continue;
       if (count === first.length) {
         first = grow(first, new Uint32Array(count * 2));
         second = grow(second, new Uint32Array(count * 2));
@@ -142,9 +85,9 @@ export class PreviousManifest {
       first[count] = a;
       second[count] = b;
       offsets[count] = offset;
-      lengths[count] = line.length;
+      lengths[count] = length;
       count++;
-    });
+    }
     const order = new Uint32Array(count);
     for (let i = 0; i < count; i++) order[i] = i;
     order.sort(

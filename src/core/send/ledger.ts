@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { UserError, errorMessage } from '../errors.js';
 import { DamagedLineError, OUTDIR } from '../outdir/files.js';
-import { jsonLines, type JsonLine } from './json-lines.js';
+import { jsonLines, type JsonLine } from '../outdir/json-lines.js';
 import { assertPlainLog } from './no-follow.js';
 
 /** One line of `DIR/sent.jsonl`: a message the transport accepted, durable before it counts. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { UserError, errorMessage } from '../errors.js';
 import { DamagedLineError, OUTDIR } from '../outdir/files.js';
 import { damagedManifest, manifestEntry, type ManifestEntry } from '../outdir/manifest.js';
-import { jsonLines } from './json-lines.js';
+import { jsonLines } from '../outdir/json-lines.js';
 
 /** A folder's manifest, checked whole once and then read again a chunk at a time. */
 export interface ManifestScan {

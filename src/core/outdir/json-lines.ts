@@ -1,18 +1,20 @@
 import fs from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import { errnoCode, errorMessage } from '../errors.js';
-import { DamagedLineError } from '../outdir/files.js';
+import { DamagedLineError } from './files.js';
 
 /** Bytes read at a time. */
 const BLOCK = 1 << 20;
 
-/** One value of a JSON-lines file, with its 1-based line number and its rank among values. */
+/** One value of a JSON-lines file, with where it stands in the file. */
 export interface JsonLine {
   value: unknown;
-  /** The line it is on (blank lines count). */
+  /** The line it is on, 1-based (blank lines count). */
   line: number;
   /** 0 for the first value, 1 for the next (blank lines do not count). */
   index: number;
+  /** Byte offset of the line in the file, and its length in bytes (without the LF). */
+  offset: number;
+  length: number;
 }
 
 /**
@@ -29,15 +31,14 @@ export function* jsonLines(file: string): Generator<JsonLine> {
     throw error;
   }
   try {
-    const buffer = Buffer.allocUnsafe(BLOCK);
-    const decoder = new StringDecoder('utf8');
-    let rest = '';
     let line = 0;
     let index = 0;
     /** A line that is not JSON: fatal only if a non-blank line follows. */
     let torn: DamagedLineError | undefined;
-    const take = function* (text: string): Generator<JsonLine> {
+    const take = function* (bytes: Buffer, offset: number): Generator<JsonLine> {
       line++;
+      // An LF byte never occurs inside a UTF-8 sequence: each line decodes on its own.
+      const text = bytes.toString('utf8');
       if (text.trim() === '') return;
       if (torn !== undefined) throw torn;
       let value: unknown;
@@ -47,20 +48,28 @@ export function* jsonLines(file: string): Generator<JsonLine> {
         torn = new DamagedLineError(file, line, errorMessage(error));
         return;
       }
-      yield { value, line, index: index++ };
+      yield { value, line, index: index++, offset, length: bytes.length };
     };
+    const block = Buffer.allocUnsafe(BLOCK);
+    let carry = Buffer.alloc(0);
+    let carryAt = 0;
     for (;;) {
-      const n = fs.readSync(fd, buffer, 0, BLOCK, null);
-      if (n === 0) break;
-      const text = rest + decoder.write(buffer.subarray(0, n));
+      const read = fs.readSync(fd, block, 0, BLOCK, null);
+      if (read === 0) break;
+      const data =
+        carry.length > 0
+          ? Buffer.concat([carry, block.subarray(0, read)])
+          : block.subarray(0, read);
       let start = 0;
-      for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
-        yield* take(text.slice(start, end));
-        start = end + 1;
+      for (let nl = data.indexOf(10, start); nl >= 0; nl = data.indexOf(10, start)) {
+        yield* take(data.subarray(start, nl), carryAt + start);
+        start = nl + 1;
       }
-      rest = text.slice(start);
+      carryAt += start;
+      // Copied: the block is overwritten by the next read.
+      carry = Buffer.from(data.subarray(start));
     }
-    yield* take(rest + decoder.end());
+    if (carry.length > 0) yield* take(carry, carryAt);
   } finally {
     fs.closeSync(fd);
   }
