@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readJsonLines } from '../../src/core/outdir/files.js';
+import { readJsonLines } from '../../src/core/outdir/json-lines.js';
 import { manifestEntry, type ManifestEntry } from '../../src/core/outdir/manifest.js';
 import { sentLine } from '../../src/core/send/ledger.js';
 import { runCli } from '../helpers/cli.js';

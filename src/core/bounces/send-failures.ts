@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { errorMessage, UserError } from '../errors.js';
-import { OUTDIR, readJsonLines } from '../outdir/files.js';
+import { OUTDIR } from '../outdir/files.js';
+import { readJsonLines } from '../outdir/json-lines.js';
 
 /**
  * The invites that `send` gave up on permanently (a 5xx answer, a command's permanent

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import { OUTDIR, readJsonLines } from '../outdir/files.js';
+import { OUTDIR } from '../outdir/files.js';
+import { readJsonLines } from '../outdir/json-lines.js';
 import { readManifest, type ManifestEntry } from '../outdir/manifest.js';
 
 /** What an output folder holds about one invite: its .eml, manifest line and ledger lines. */

@@ -1,4 +1,3 @@
-import { errnoCode, errorMessage } from '../errors.js';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -41,31 +40,4 @@ export class DamagedLineError extends Error {
     super(`${file}: line ${line} is damaged (${reason})`);
     this.name = 'DamagedLineError';
   }
-}
-
-/**
- * Reads a JSON-lines file; a torn last line (crash mid-append) is ignored, not fatal. A
- * damaged line before the last throws a DamagedLineError naming it.
- */
-export function readJsonLines(file: string): unknown[] {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return [];
-    throw error;
-  }
-  const lines = text.split('\n');
-  const values: unknown[] = [];
-  lines.forEach((line, i) => {
-    if (line.trim() === '') return;
-    try {
-      values.push(JSON.parse(line));
-    } catch (error) {
-      // Only the last line can be torn by a crash; anything else is real corruption.
-      if (i < lines.length - 1 && lines.slice(i + 1).some((l) => l.trim() !== ''))
-        throw new DamagedLineError(file, i + 1, errorMessage(error));
-    }
-  });
-  return values;
 }

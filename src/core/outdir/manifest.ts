@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { UserError, errorMessage } from '../errors.js';
-import { DamagedLineError, OUTDIR, readJsonLines } from './files.js';
+import { DamagedLineError, OUTDIR } from './files.js';
+import { readJsonLines } from './json-lines.js';
 
 /** One line of `manifest.jsonl`: one rendered invitation, ready for review and `send`. */
 export const manifestEntry = z.object({
