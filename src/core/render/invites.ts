@@ -96,10 +96,11 @@ export class RevokedError extends Error {
 }
 
 /**
- * The invites of the input row `i`'s address, found through the lower(email) index whatever the table's
- * statistics say: `offset 0` keeps the planner from folding the other conditions in. In
- * a plain join, the planner scanned every pending invite (or every invite of the cohort)
- * once per batch, making a launch quadratic: 140 ms a batch at 100,000 invites.
+ * The invites of the input row `i`'s address, found through the lower(email) index
+ * whatever the table's statistics say: `offset 0` keeps the planner from folding the other
+ * conditions in. In a plain join, the planner hashed every pending invite (or scanned the
+ * cohort) once per batch, making a launch quadratic: 83 ms a batch of 500 at 50,000
+ * invites, 23 ms this way.
  */
 function invitesOfInput(tx: TransactionSql) {
   return tx`(select * from public.beta_invites x where lower(x.email) = lower(i.email) offset 0)`;
