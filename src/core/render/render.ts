@@ -134,8 +134,8 @@ async function renderAll(plan: RenderPlan, ctx: Pick<Context, 'signal'>): Promis
     count(stats, batch.outcomes);
     plan.onProgress?.(stats.rendered + stats.failed, plan.total);
   };
+  const source = batches(plan.file, plan.batchSize, header);
   try {
-    const source = batches(plan.file, plan.batchSize, header);
     let current = await source.next();
     let pending = current.done ? undefined : invite(current.value);
     const subset = isFailedCsvRerun(plan.file, header.value?.columns ?? []);
@@ -175,6 +175,8 @@ async function renderAll(plan: RenderPlan, ctx: Pick<Context, 'signal'>): Promis
     failed.abort();
     throw error;
   } finally {
+    // Closes the cohort file when a failure or Ctrl-C left the rows unread.
+    await source.return(undefined);
     previous.close();
     await emitter.close();
   }

@@ -76,7 +76,12 @@ class Dispatcher {
 
   async run(): Promise<DispatchResult> {
     const lanes = Math.max(1, this.options.concurrency);
-    await Promise.all(Array.from({ length: lanes }, () => this.work()));
+    try {
+      await Promise.all(Array.from({ length: lanes }, () => this.work()));
+    } finally {
+      // Closes the manifest when the run stopped before its end.
+      this.messages.return?.();
+    }
     while (this.recording.size > 0) await Promise.all(this.recording);
     if (this.fatal !== undefined) throw this.fatal;
     const p = this.progress;
