@@ -53,13 +53,21 @@ export async function backfillSentAt(
   }
 }
 
-/** Sets sent_at in the background, one `update … where id = any(…)` per batch. */
+/**
+ * Sets sent_at in the background, one `update … where id = any(…)` per batch: the ids
+ * accepted within GATHER_MS of the first queued one, or GATHER_IDS of them, whichever
+ * comes first. Without the wait, a run at `--concurrency 1` sent one update per message,
+ * and the server's work for them took CPU from the sending.
+ */
 export interface SentAtWriter {
   /** Queues ids accepted at `at`; never blocks the sender. */
   mark(ids: string[], at: Date): void;
-  /** Waits for every queued update; rejects with the first failure. */
+  /** Sends what is queued at once and waits for every update; rejects with the first failure. */
   drain(): Promise<void>;
 }
+
+const GATHER_MS = 100;
+const GATHER_IDS = 1_000;
 
 /**
  * `lost` is the loss of the session `sql` runs on: an update on a dead connection would
@@ -71,14 +79,28 @@ export function createSentAtWriter(
   onError: (error: unknown) => void,
 ): SentAtWriter {
   let queue: { ids: string[]; at: Date }[] = [];
+  let queued = 0;
   let running: Promise<void> | undefined;
   let failure: Error | undefined;
+  let draining = false;
+  /** Ends the wait for more ids early (enough queued, or drain). */
+  let wake: (() => void) | undefined;
+  const gather = () =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, GATHER_MS);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => (wake = undefined));
   const loop = async () => {
     while (queue.length > 0 && failure === undefined) {
+      if (!draining && queued < GATHER_IDS) await gather();
       const batch = queue;
       queue = [];
+      queued = 0;
       const ids = batch.flatMap((b) => b.ids);
-      // The batch's latest acceptance time: within a few ms of each message's own, which
+      // The batch's latest acceptance time: within GATHER_MS of each message's own, which
       // the ledger keeps exactly.
       const at = batch.reduce((t, b) => (b.at > t ? b.at : t), batch[0]?.at ?? new Date(0));
       try {
@@ -97,9 +119,13 @@ export function createSentAtWriter(
     mark(ids, at) {
       if (ids.length === 0 || failure !== undefined) return;
       queue.push({ ids, at });
+      queued += ids.length;
+      if (queued >= GATHER_IDS) wake?.();
       running ??= loop();
     },
     async drain() {
+      draining = true;
+      wake?.();
       while (running) await running;
       if (failure !== undefined) throw failure;
     },
