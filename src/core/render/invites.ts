@@ -3,7 +3,7 @@ import { isConnectionError } from '../db/connection-loss.js';
 import { RECIPIENT_LOCK_NAMESPACE } from '../db/locks.js';
 import { errorMessage } from '../errors.js';
 import { EXPIRY_CAP } from '../expiry.js';
-import { generateCode } from './codes.js';
+import { generateCode, generateCodes } from './codes.js';
 
 // Re-exported where it always was: tests and tools that hold a recipient lock import it here.
 export { RECIPIENT_LOCK_NAMESPACE };
@@ -135,7 +135,7 @@ async function inviteSetBased(
   if (await anyRevoked(tx, batch)) throw new Error('a recipient of this batch was revoked');
   const emails = batch.map((r) => r.email);
   const cohorts = batch.map((r) => r.cohort);
-  const codes = batch.map(() => generateCode());
+  const codes = generateCodes(batch.length);
   await tx`
     select pg_advisory_xact_lock(${RECIPIENT_LOCK_NAMESPACE}, h)
     from (select distinct hashtext(lower(e)) as h from unnest(${emails}::text[]) as e order by 1) as s`;

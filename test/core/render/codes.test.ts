@@ -3,6 +3,7 @@ import {
   CODE_ALPHABET,
   CODE_LENGTH,
   generateCode,
+  generateCodes,
   isCode,
   normalizeCode,
 } from '../../../src/core/render/codes.js';
@@ -32,6 +33,21 @@ describe('invite codes', () => {
     const codes = new Set(Array.from({ length: 1000 }, () => generateCode()));
     expect(codes.size).toBe(1000);
     for (const code of codes) expect(isCode(code)).toBe(true);
+  });
+
+  it('draws a batch of codes from one call, each from its own 16 bytes', () => {
+    const sizes: number[] = [];
+    const bytes = Uint8Array.from({ length: 3 * CODE_LENGTH }, (_, i) => i);
+    const codes = generateCodes(3, (n) => (sizes.push(n), bytes));
+    expect(sizes).toEqual([48]);
+    expect(codes).toEqual([
+      generateCode(() => bytes.subarray(0, 16)),
+      generateCode(() => bytes.subarray(16, 32)),
+      generateCode(() => bytes.subarray(32, 48)),
+    ]);
+    const drawn = generateCodes(1000);
+    expect(new Set(drawn).size).toBe(1000);
+    for (const code of drawn) expect(isCode(code)).toBe(true);
   });
 
   it('normalizes what an operator types', () => {
