@@ -84,7 +84,7 @@ describe('preflight', () => {
     "Preflight of HOME/cohort.csv (T-72h checklist), DATE:
 
     ✅ database             DATABASE
-    ✅ migrations           7 applied, none pending
+    ✅ migrations           8 applied, none pending
     ✅ users table          public.users is present
     ✅ send database        SEND DATABASE
     ✅ cohort               60 recipient(s), 4 label(s), 30 creator row(s)
@@ -228,7 +228,7 @@ describe.runIf(dbKind === 'server')('preflight on a server that is not ready', (
     expect(run.exitCode).toBe(1);
     expect(lines(run, 'migrations', 'users')).toMatchInlineSnapshot(`
       [
-        "🔴 migrations           7 pending: 990_beta_invites.sql, 991_beta_invites_sent_at.sql, 992_beta_invites_email_lookup.sql, … — run beta-invites migrate (preflight applies nothing)",
+        "🔴 migrations           8 pending: 990_beta_invites.sql, 991_beta_invites_sent_at.sql, 992_beta_invites_email_lookup.sql, … — run beta-invites migrate (preflight applies nothing)",
         "🔴 users table          public.users is missing — beta_invites.sent_by references it: run the host application's migrations first",
       ]
     `);

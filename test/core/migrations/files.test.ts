@@ -20,6 +20,7 @@ describe('readMigrationFiles', () => {
       ['995_beta_invites_bounces.sql', true],
       // DROP INDEX CONCURRENTLY cannot run inside a transaction.
       ['996_beta_invites_code_index.sql', false],
+      ['997_beta_invites_report_collect.sql', true],
     ]);
   });
 
