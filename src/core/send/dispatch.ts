@@ -42,11 +42,12 @@ export function inFlight(concurrency: number): number {
 }
 
 /**
- * When the ledger is fsynced: once a lane's worth of lines wait, or 10 ms after the first
- * (or at once when a lane waits for a slot, see deliver).
+ * When the ledger is fsynced: once a lane's worth of lines wait (two at least: with one
+ * lane, the line of a message is written with the next one's, not alone), or 10 ms after
+ * the first (or at once when a lane waits for a slot, see deliver).
  */
 export function ledgerCommit(concurrency: number): { lines: number; ms: number } {
-  return { lines: Math.max(1, concurrency), ms: 10 };
+  return { lines: Math.max(2, concurrency), ms: 10 };
 }
 
 class Dispatcher {
