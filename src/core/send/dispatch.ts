@@ -127,12 +127,7 @@ class Dispatcher {
       // Interrupted or stopped while waiting for a slot: leave the message for the rerun.
       if (this.signal.aborted) return this.window.release();
       const from = this.options.envelopeFrom?.(item.inviteId) ?? headers.from ?? '';
-      const outcome = await this.deps.transport.send({
-        raw,
-        from,
-        to,
-        messageId: headers.messageId,
-      });
+      const outcome = await this.deps.transport.send({ raw, from, to });
       if (outcome.accepted) return this.record(item, outcome.response);
       this.window.release();
       const reason = this.deps.redact(outcome.reason);

@@ -10,8 +10,6 @@ export interface InviteHeaders {
   inviteId: string | undefined;
   /** `X-Beta-Invite-Preview`: rendered by `render --dry-run`, never to be sent. */
   preview: boolean;
-  /** `Message-ID`, as written. */
-  messageId: string | undefined;
   /**
    * Headers besides the first To that name recipients (`a Bcc header`, `a second To
    * header`, `a Resent-To header`…): a command run with -t, a relay or a mail client
@@ -70,7 +68,6 @@ export function readInviteHeaders(raw: Buffer): InviteHeaders {
     to: addresses(first('to')),
     inviteId: first('x-beta-invite-id'),
     preview: first('x-beta-invite-preview') !== undefined,
-    messageId: first('message-id'),
     extraRecipients: extraRecipients(list),
   };
 }

@@ -1,5 +1,5 @@
-import nodemailer from 'nodemailer';
 import { UserError, errorMessage } from '../errors.js';
+import { openConnection, SmtpConnections } from './smtp-connections.js';
 import { parseSmtpUrl, type SmtpAddress } from './smtp-url.js';
 import type { Delivery, Transport } from './transport.js';
 
@@ -106,50 +106,32 @@ export function verifyError(error: unknown, address: SmtpAddress): UserError {
 }
 
 /**
- * SMTP through a nodemailer pool: `connections` long-lived connections (no reconnect
- * every 100 messages), each message sent `raw`, byte for byte, with the envelope given.
+ * SMTP on up to `connections` long-lived connections (no reconnect every 100 messages),
+ * each message sent `raw`, byte for byte, with the envelope given.
  */
 export function createSmtpTransport(options: SmtpTransportOptions): Transport {
   const address = parseSmtpUrl(options.url);
-  const pool = nodemailer.createTransport({
-    pool: true,
-    host: address.host,
-    port: address.port,
-    secure: address.secure,
-    auth: address.user !== undefined ? { user: address.user, pass: address.pass ?? '' } : undefined,
-    requireTLS: address.requireTLS || loginNeedsTls(address),
-    ignoreTLS: address.ignoreTLS,
-    tls: { rejectUnauthorized: address.rejectUnauthorized },
-    name: address.name,
-    maxConnections: options.connections,
-    maxMessages: Infinity,
-    ...address.timeouts,
-  });
+  const settings = { address, requireTLS: address.requireTLS || loginNeedsTls(address) };
+  const connections = new SmtpConnections(settings, options.connections);
   return {
     label: address.label,
     async verify() {
       try {
-        await pool.verify();
+        (await openConnection(settings)).quit();
       } catch (error) {
         throw verifyError(error, address);
       }
     },
     async send(message) {
       try {
-        const info = await pool.sendMail({
-          raw: message.raw,
-          envelope: { from: message.from, to: [...message.to] },
-          // Only names the message in nodemailer's answer (the raw bytes go out as they
-          // are); given, it spares nodemailer 20 random bytes a message to make one up.
-          ...(message.messageId ? { messageId: message.messageId } : {}),
-        });
-        return { accepted: true, response: String(info.response) };
+        const envelope = { from: message.from, to: [...message.to] };
+        return { accepted: true, response: await connections.send(envelope, message.raw) };
       } catch (error) {
         return classifySmtpError(error);
       }
     },
     close() {
-      pool.close();
+      connections.close();
       return Promise.resolve();
     },
   };

@@ -6,8 +6,6 @@ export interface OutgoingMessage {
   from: string;
   /** Envelope recipients (RCPT TO), from the message's To header. */
   to: readonly string[];
-  /** The message's own Message-ID header, if it has one: a transport need not make one up. */
-  messageId?: string | undefined;
 }
 
 /**

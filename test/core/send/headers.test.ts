@@ -15,7 +15,6 @@ describe('readInviteHeaders', () => {
       to: ['Alice@example.org'],
       inviteId: '0b6f5c3e-8f1a-4c5e-9d7a-2b1c3d4e5f60',
       preview: false,
-      messageId: '<invite-0b6f5c3e-8f1a-4c5e-9d7a-2b1c3d4e5f60@example.org>',
       extraRecipients: [],
     });
   });
@@ -39,7 +38,6 @@ describe('readInviteHeaders', () => {
       to: ['bob@example.net', 'carol@example.net'],
       inviteId: 'abc',
       preview: true,
-      messageId: undefined,
       extraRecipients: ['a Bcc header'],
     });
   });
@@ -53,7 +51,6 @@ describe('readInviteHeaders', () => {
       to: [],
       inviteId: undefined,
       preview: false,
-      messageId: undefined,
       extraRecipients: [],
     });
   });

@@ -6,9 +6,27 @@ import type { AddressInfo } from 'node:net';
  * - `ok`: a plain, well-behaved relay that keeps every message;
  * - `silent`: accepts the TCP connection and never says a word (a stalled relay);
  * - `close-mid-data`: answers 354 to DATA, then drops the connection on the first bytes;
- * - `stall-after-data`: reads the whole message and never answers the final dot.
+ * - `stall-after-data`: reads the whole message and never answers the final dot;
+ * - `close-at-second-mail`: keeps one message, then drops the connection when the next
+ *   one's MAIL FROM arrives (a relay that closed it as the sender reused it);
+ * - `close-in-second-data`: keeps one message, then drops the connection in the middle of
+ *   the next one's DATA.
  */
-export type Behaviour = 'ok' | 'silent' | 'close-mid-data' | 'stall-after-data';
+export type Behaviour =
+  | 'ok'
+  | 'silent'
+  | 'close-mid-data'
+  | 'stall-after-data'
+  | 'close-at-second-mail'
+  | 'close-in-second-data';
+
+/** Whether the connection is dropped now, given the messages it has kept and the line. */
+function dropsNow(behaviour: Behaviour, kept: number, inData: boolean, line: string): boolean {
+  if (behaviour === 'close-mid-data') return inData;
+  if (kept !== 1) return false;
+  if (behaviour === 'close-in-second-data') return inData;
+  return behaviour === 'close-at-second-mail' && !inData && /^MAIL/i.test(line);
+}
 
 /** A message the relay acknowledged with 250. */
 export interface RawMessage {
@@ -36,6 +54,8 @@ export interface RawSmtp {
   refuse(): Promise<void>;
   /** Listens again on the same port. */
   restart(): Promise<void>;
+  /** Ends every open connection with 421, as a relay does at its idle timeout; goes on listening. */
+  dropAll(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -85,12 +105,18 @@ function serve(
   socket.write('220 raw.test ESMTP\r\n');
   const session: Session = { from: '', to: [], data: undefined };
   let buffered = '';
+  let kept = 0;
   socket.on('data', (chunk: Buffer) => {
-    if (session.data !== undefined && behaviour === 'close-mid-data') return void socket.destroy();
+    if (session.data !== undefined && dropsNow(behaviour, kept, true, '')) {
+      return void socket.destroy();
+    }
     buffered += chunk.toString('latin1');
     for (let end = buffered.indexOf('\r\n'); end >= 0; end = buffered.indexOf('\r\n')) {
       const line = buffered.slice(0, end);
       buffered = buffered.slice(end + 2);
+      if (session.data === undefined && dropsNow(behaviour, kept, false, line)) {
+        return void socket.destroy();
+      }
       if (session.data === undefined) {
         if (!command(line, session, socket, logins)) return;
       } else if (line !== '.') session.data.push(line.startsWith('..') ? line.slice(1) : line);
@@ -99,6 +125,7 @@ function serve(
         session.data = undefined;
         if (behaviour === 'stall-after-data') return;
         messages.push({ from: session.from, to: session.to, raw });
+        kept++;
         socket.write('250 queued as raw\r\n');
       }
     }
@@ -136,6 +163,12 @@ export async function startRawSmtp(
     logins,
     refuse,
     restart: () => listen(port),
+    dropAll: async () => {
+      const ended = [...sockets].map(
+        (socket) => new Promise<void>((resolve) => socket.end('421 idle too long\r\n', resolve)),
+      );
+      await Promise.all(ended);
+    },
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await refuse();
