@@ -1,7 +1,7 @@
 import { toError } from '../errors.js';
 import fs from 'node:fs';
 import { sha256 } from './check-files.js';
-import { readInviteHeaders } from './headers.js';
+import { readInviteHeaders, type InviteHeaders } from './headers.js';
 import type { PlannedMessage } from './planned.js';
 import type {
   DispatchDeps,
@@ -36,18 +36,23 @@ export function dispatch(
 
 type SendItem = PlannedMessage;
 
+/** A message read from its file: its bytes and headers, or no bytes when the file changed. */
+type Loaded =
+  | { item: SendItem; raw: Buffer; headers: InviteHeaders }
+  | { item: SendItem; raw: undefined; headers?: undefined };
+
 /** Messages in flight at most for `concurrency` lanes: the most a crash can repeat. */
 export function inFlight(concurrency: number): number {
   return 2 * Math.max(1, concurrency);
 }
 
 /**
- * When the ledger is fsynced: once a lane's worth of lines wait (two at least: with one
- * lane, the line of a message is written with the next one's, not alone), or 10 ms after
- * the first (or at once when a lane waits for a slot, see deliver).
+ * When the ledger is fsynced: once a lane's worth of lines wait, or 10 ms after the first
+ * (or at once when a lane waits for a slot, see deliver). With one lane, each line is
+ * written while the next message is on the wire.
  */
 export function ledgerCommit(concurrency: number): { lines: number; ms: number } {
-  return { lines: Math.max(2, concurrency), ms: 10 };
+  return { lines: Math.max(1, concurrency), ms: 10 };
 }
 
 class Dispatcher {
@@ -94,30 +99,64 @@ class Dispatcher {
     };
   }
 
+  /**
+   * One lane: the next message is read and hashed while this one is on the wire (the relay
+   * answers in between), so the lane never waits for the disk and the relay in turn.
+   */
   private async work(): Promise<void> {
-    while (!this.signal.aborted) {
-      try {
-        // The manifest is read on as lanes ask (it may refuse a manifest changed meanwhile).
-        const next = this.messages.next();
-        if (next.done === true) return;
-        await this.deliver(next.value);
-      } catch (error) {
-        // The message file became unreadable, or the failure log cannot be written.
-        this.fatal ??= toError(error);
-        this.halt.abort();
+    let ahead: Promise<Loaded | undefined> | undefined;
+    try {
+      while (!this.signal.aborted) {
+        const current = await (ahead ?? Promise.resolve(this.loadNext()));
+        if (current === undefined) return;
+        ahead = this.loadSoon();
+        await this.deliver(current);
       }
+    } catch (error) {
+      // A message file became unreadable, the manifest changed, or the failure log
+      // cannot be written.
+      this.fatal ??= toError(error);
+      this.halt.abort();
+    } finally {
+      // Closing the manifest (see run) waits for a read already under way.
+      await ahead?.catch(() => undefined);
     }
   }
 
-  /** One message, retried while transient; returns without a record when interrupted. */
-  private async deliver(item: SendItem): Promise<void> {
+  /** The next message of the manifest, read and hashed (the manifest is read on as lanes ask). */
+  private loadNext(): Loaded | undefined {
+    if (this.signal.aborted) return undefined;
+    const next = this.messages.next();
+    if (next.done === true) return undefined;
+    const item = next.value;
     // Read again (not kept from the check: a large cohort would not fit in memory) and
     // hashed: the bytes handed to the transport are the bytes checked, or not sent.
     const raw = fs.readFileSync(item.path);
-    if (sha256(raw) !== item.sha256)
-      return this.fail(item, 'the file changed during the run; check it, then rerun', true, 0);
+    if (sha256(raw) !== item.sha256) return { item, raw: undefined };
     // Same bytes, same headers as checked: the envelope comes from them.
-    const headers = readInviteHeaders(raw);
+    return { item, raw, headers: readInviteHeaders(raw) };
+  }
+
+  /** loadNext once the current message's first command is written (after the microtasks). */
+  private loadSoon(): Promise<Loaded | undefined> {
+    const soon = new Promise<Loaded | undefined>((resolve, reject) => {
+      setImmediate(() => {
+        try {
+          resolve(this.loadNext());
+        } catch (error) {
+          reject(toError(error));
+        }
+      });
+    });
+    // Awaited by the lane; a lane stopped meanwhile settles it in `finally`.
+    soon.catch(() => undefined);
+    return soon;
+  }
+
+  /** One message, retried while transient; returns without a record when interrupted. */
+  private async deliver({ item, raw, headers }: Loaded): Promise<void> {
+    if (raw === undefined)
+      return this.fail(item, 'the file changed during the run; check it, then rerun', true, 0);
     const to = headers.to;
     for (let attempt = 0; ; attempt++) {
       if (!(await this.bucket.take(this.signal))) return;

@@ -28,8 +28,11 @@ const options: DispatchOptions = {
   retryMaxMs: 1,
 };
 
-/** `n` messages on disk, handed out as the manifest reader does; `closed` once it is finished. */
-function messages(n: number, prefix: string) {
+/**
+ * `n` messages on disk, handed out as the manifest reader does; `closed` once it is
+ * finished. `edit(i, raw)` may give a file other bytes than those checked (or none).
+ */
+function messages(n: number, prefix: string, edit?: (i: number, raw: Buffer) => Buffer | null) {
   const state = { handedOut: 0, closed: false };
   function* read(): Generator<PlannedMessage> {
     try {
@@ -39,7 +42,8 @@ function messages(n: number, prefix: string) {
           `From: beta@example.org\r\nTo: ${email}\r\nSubject: Invitation\r\n\r\nBonjour\r\n`,
         );
         const file = `${String(i).padStart(5, '0')}.eml`;
-        fs.writeFileSync(path.join(dir, file), raw);
+        const onDisk = edit ? edit(i, raw) : raw;
+        if (onDisk !== null) fs.writeFileSync(path.join(dir, file), onDisk);
         state.handedOut++;
         yield {
           inviteId: crypto.randomUUID(),
@@ -106,5 +110,45 @@ describe('dispatch stopped before the end of the manifest', () => {
     const result = await run(iterator, 10, new AbortController().signal);
     expect(result).toMatchObject({ sent: 10, failed: 0, remaining: 0 });
     expect(state).toEqual({ handedOut: 10, closed: true });
+  });
+});
+
+describe('dispatch of files changed after the check', () => {
+  it('does not send a file whose bytes are not those checked: a permanent failure, the others go', async () => {
+    const { iterator } = messages(6, 'edited', (i, raw) =>
+      i === 3 ? Buffer.from(raw.toString().replace('Bonjour', 'Bonsoir')) : raw,
+    );
+    const result = await run(iterator, 6, new AbortController().signal);
+    expect(result).toMatchObject({ sent: 5, failed: 1, remaining: 0 });
+    expect(result.failures).toMatchInlineSnapshot(`
+      [
+        {
+          "email": "edited3@example.org",
+          "reason": "the file changed during the run; check it, then rerun",
+        },
+      ]
+    `);
+    expect(sink.receivedBy('edited3@example.org')).toHaveLength(0);
+    expect(sink.receivedBy('edited4@example.org')).toHaveLength(1);
+    const [failed] = fs
+      .readFileSync(path.join(dir, 'send-failed.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as FailedLine);
+    expect(failed).toMatchObject({ email: 'edited3@example.org', permanent: true, attempts: 0 });
+  });
+
+  it('stops at a file gone since the check, with what was sent before it recorded', async () => {
+    const { iterator, state } = messages(20, 'gone', (i, raw) => (i === 10 ? null : raw));
+    const running = run(iterator, 20, new AbortController().signal);
+    await expect(running).rejects.toThrow(
+      /^ENOENT: no such file or directory, open '.*00010\.eml'$/,
+    );
+    expect(state.closed).toBe(true);
+    const ledger = fs.readFileSync(path.join(dir, 'sent.jsonl'), 'utf8').trim().split('\n');
+    const sent = ledger.map((line) => (JSON.parse(line) as SentLine).email);
+    expect(sent).not.toContain('gone10@example.org');
+    expect(sent.length).toBeGreaterThanOrEqual(8);
+    expect(sink.receivedBy('gone10@example.org')).toHaveLength(0);
   });
 });
