@@ -1,8 +1,9 @@
 // Case 3, send: the .eml files of a real render to a local SMTP sink, at --concurrency 1,
-// 8 (the default) and 16, against one msmtp process per message (the shell script's way)
-// and a bare nodemailer pool (the floor: no ledger, no database), in the same run. Every
-// send run starts from a copy of the rendered folder and database, so that every message
-// is pending.
+// 8 (the default) and 16, against one msmtp process per message (the shell script's way),
+// a bare nodemailer pool (the floor of the targets: no ledger, no database) and bare
+// SMTPConnections (what send is built on, also without ledger or database), in the same
+// run. Every send run starts from a copy of the rendered folder and database, so that
+// every message is pending.
 import fs from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
@@ -16,6 +17,7 @@ import { startSmtpSink } from '../lib/smtp-sink.js';
 import { renderInto, senderEnv } from './render.js';
 
 const barePool = fileURLToPath(new URL('../lib/bare-pool.js', import.meta.url));
+const bareConnections = fileURLToPath(new URL('../lib/bare-connections.js', import.meta.url));
 const FROM = 'beta@example.org';
 const CONCURRENCY = [1, 8, 16];
 
@@ -68,6 +70,15 @@ function variants(db, dir, sources, sink) {
           run(process.execPath, [barePool, source.out, sink.url, FROM]),
         ),
     },
+    {
+      id: 'connections',
+      label: `bare SMTPConnection (${sources.full.rows} messages)`,
+      prepare: (warm) => (warm ? sources.warm : sources.full),
+      once: (source) =>
+        counted(sink, source.rows, () =>
+          run(process.execPath, [bareConnections, source.out, sink.url, FROM]),
+        ),
+    },
     ...CONCURRENCY.map(sendVariant),
   ];
 }
@@ -109,9 +120,23 @@ export async function sendCase(config, { dir, db }) {
         rows,
         samples.pool,
       ),
+      rate(
+        {
+          id: 'connections',
+          label: 'bare SMTPConnection, 16 connections, no ledger (what send builds on)',
+          unit,
+        },
+        rows,
+        samples.connections,
+      ),
       ...CONCURRENCY.map((c) =>
         rate(
-          { id: `c${c}`, label: `send --concurrency ${c}`, unit, baseline: ['msmtp', 'pool'] },
+          {
+            id: `c${c}`,
+            label: `send --concurrency ${c}`,
+            unit,
+            baseline: ['msmtp', 'pool', 'connections'],
+          },
           rows,
           samples[`c${c}`],
         ),
