@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { toError } from '../errors.js';
-import { openLogNoFollow } from './no-follow.js';
+import { DURABLE_WRITES, openLogNoFollow } from './no-follow.js';
 
 /** Lines written per write+fsync at most; more wait for the next round. */
 const MAX_BATCH = 512;
@@ -24,10 +24,11 @@ interface Waiting {
 
 /**
  * An append-only JSON-lines file where `append` resolves only once the line is on disk
- * (fdatasync, on libuv's thread pool: the event loop goes on meanwhile). Group commit:
- * lines wait until `commit.lines` of them are there or `commit.ms` have passed since the
- * first, whichever comes first (or at once on flush()), then go out in one write+fsync; lines appended while it
- * runs go in the next. Concurrent senders share one fsync instead of paying one each.
+ * (a write with O_DSYNC, or a write and fdatasync, on libuv's thread pool: the event loop
+ * goes on meanwhile). Group commit: lines wait until `commit.lines` of them are there or
+ * `commit.ms` have passed since the first, whichever comes first (or at once on flush()),
+ * then go out in one durable write; lines appended while it runs go in the next.
+ * Concurrent senders share one fsync instead of paying one each.
  */
 export class DurableLog<T> {
   private waiting: Waiting[] = [];
@@ -118,7 +119,7 @@ export class DurableLog<T> {
       if (this.waiting.length > 0) this.firstAt = -Infinity;
       try {
         await writeAll(this.handle, Buffer.from(batch.map((w) => w.line).join('')));
-        await this.handle.datasync();
+        if (!DURABLE_WRITES) await this.handle.datasync();
       } catch (error) {
         this.broken = toError(error);
         for (const w of [...batch, ...this.waiting.splice(0)]) w.reject(this.broken);
