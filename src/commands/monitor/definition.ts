@@ -1,21 +1,20 @@
-import { z } from 'zod';
 import { ExitCode } from '../../core/errors.js';
-import { GATE_NAMES, type GateName } from '../../core/gates/types.js';
-import { DEFAULT_CONFIG } from '../../core/monitor/config.js';
+import { GATE_NAMES, type GateName } from '../../core/gates/names.js';
+import { DEFAULT_CONFIG } from '../../core/monitor/default-config.js';
 import { defineCommand, flag, loadHandler, option, type OptionsOf } from '../shared/define.js';
 import { DATABASE_ENV } from '../shared/help.js';
 import { json } from '../shared/option-groups.js';
-import { list, text, wholeNumber } from '../shared/value-types.js';
+import { list, refine, text, wholeNumber } from '../shared/value-types.js';
 
 /** `--only a,b`: known gate names, in the registry's order. */
-const gateList = list.transform((names, ctx): GateName[] => {
+const gateList = refine(list, (names) => {
   const unknown = names.filter((n) => !(GATE_NAMES as readonly string[]).includes(n));
   if (unknown.length > 0) {
     const what = `unknown gate ${unknown.map((n) => `"${n}"`).join(', ')}`;
-    ctx.addIssue({ code: 'custom', message: `${what} (the gates are ${GATE_NAMES.join(', ')})` });
-    return z.NEVER;
+    return { ok: false, problem: `${what} (the gates are ${GATE_NAMES.join(', ')})` };
   }
-  return GATE_NAMES.filter((g) => names.includes(g));
+  const known: GateName[] = GATE_NAMES.filter((g) => names.includes(g));
+  return { ok: true, value: known };
 });
 
 const options = {

@@ -1,5 +1,5 @@
 import { ExitCode } from '../../core/errors.js';
-import { DEFAULT_CONFIG } from '../../core/monitor/config.js';
+import { DEFAULT_CONFIG } from '../../core/monitor/default-config.js';
 import { arg, defineCommand, flag, loadHandler, option, type OptionsOf } from '../shared/define.js';
 import { DATABASE_ENV } from '../shared/help.js';
 import { cohortChecks, embedded, force, json, sender, transport } from '../shared/option-groups.js';

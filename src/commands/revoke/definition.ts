@@ -1,8 +1,8 @@
-import { z } from 'zod';
 import { ExitCode } from '../../core/errors.js';
 import { arg, defineCommand, flag, loadHandler, option, type OptionsOf } from '../shared/define.js';
 import { DATABASE_ENV } from '../shared/help.js';
 import { json } from '../shared/option-groups.js';
+import { nonBlank } from '../shared/value-types.js';
 
 const args = { target: arg('code|email', 'an invite code or an address') };
 
@@ -10,11 +10,10 @@ const options = {
   reason: option({
     value: 'text',
     help: 'why, recorded with the invite',
-    parse: z
-      .string()
-      .trim()
-      .min(1, { error: 'expected a reason' })
-      .max(500, { error: 'keep the reason under 500 characters' }),
+    parse: nonBlank('expected a reason', {
+      max: 500,
+      message: 'keep the reason under 500 characters',
+    }),
   }),
   dryRun: flag('print what would change, change nothing'),
   ...json,

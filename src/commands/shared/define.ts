@@ -1,6 +1,6 @@
-import type { z } from 'zod';
 import type { Context } from '../../core/context.js';
 import type { ExitCode } from '../../core/errors.js';
+import type { Parser } from './value-types.js';
 
 /** A boolean switch: `--confirm`; its environment variable is on when set to 1/true/yes. */
 export interface FlagSpec {
@@ -19,7 +19,7 @@ export interface ValueSpec<T, Required extends boolean> {
   /** The placeholder in help: `n`, `url`, `duration`. */
   readonly value: string;
   readonly help: string;
-  readonly parse: z.ZodType<T>;
+  readonly parse: Parser<T>;
   /** The default as an operator would type it (shown in help, parsed like any value). */
   readonly default?: string;
   readonly env?: string;

@@ -44,10 +44,10 @@ function resolveOne(key: string, spec: OptionSpec, input: RawInput): Outcome {
   else if (envText(fromEnv) !== undefined) [text, source] = [envText(fromEnv), 'env'];
   else if (spec.default !== undefined) [text, source] = [spec.default, 'default'];
   if (text === undefined) return { value: undefined, source };
-  const parsed = spec.parse.safeParse(text);
-  if (parsed.success) return { value: parsed.data, source };
+  const parsed = spec.parse(text);
+  if (parsed.ok) return { value: parsed.value, source };
   const label = source === 'env' ? `${spec.env}` : flagName(key);
-  return { problem: `${label}: ${parsed.error.issues.map((i) => i.message).join(', ')}` };
+  return { problem: `${label}: ${parsed.problem}` };
 }
 
 /**

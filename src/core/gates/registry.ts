@@ -1,5 +1,6 @@
 import type { Sql } from 'postgres';
 import { z } from 'zod';
+import { GATE_NAMES, type GateName } from './names.js';
 import { checkHighIssues, highIssuesConfig } from './high-issues.js';
 import { checkK6Nightly, k6NightlyConfig } from './k6-nightly.js';
 import type { GateDeps, GateOutcome } from './outcome.js';
@@ -27,7 +28,7 @@ export interface GateSpec<Schema extends z.ZodType> {
 /** Ties a spec's functions to its schema's output type. */
 const gate = <Schema extends z.ZodType>(spec: GateSpec<Schema>): GateSpec<Schema> => spec;
 
-/** Every gate, declared once, in the order they are always shown. */
+/** Every gate, declared once; `satisfies` holds it to exactly the names of names.ts. */
 const SPECS = {
   signups: gate({ schema: signupsConfig, check: checkSignups, usesDatabase: true }),
   sentry: gate({ schema: sentryConfig, check: checkSentry, tokenEnv: (c) => c.tokenEnv }),
@@ -39,10 +40,8 @@ const SPECS = {
     check: checkHighIssues,
     tokenEnv: (c) => c.tokenEnv,
   }),
-};
+} satisfies { [K in GateName]: unknown };
 type Specs = typeof SPECS;
-
-export type GateName = keyof Specs;
 
 /** Each gate's config once validated (defaults filled in). */
 export type GateConfigs = { [K in GateName]: z.output<Specs[K]['schema']> };
@@ -57,8 +56,7 @@ export type ConfiguredGates = { [K in GateName]?: GateConfigs[K] };
  */
 export const GATES: { readonly [K in GateName]: GateSpec<Specs[K]['schema']> } = SPECS;
 
-/** The gates' names, in the order they are always shown. */
-export const GATE_NAMES: readonly GateName[] = Object.keys(GATES) as GateName[];
+export { GATE_NAMES, type GateName };
 
 type GatesShape = { [K in GateName]: z.ZodOptional<Specs[K]['schema']> };
 

@@ -5,9 +5,6 @@ import { UserError, errnoCode } from '../errors.js';
 import { GATE_NAMES, gatesConfig, tokenEnvNames } from '../gates/registry.js';
 import { formatProblems } from './config-problems.js';
 
-/** The config file `--config` names (default `./beta-invites.monitor.json`). */
-export const DEFAULT_CONFIG = 'beta-invites.monitor.json';
-
 /** The monitor config file. Extra keys anywhere are errors; a gate left out is ⚪. */
 export const monitorConfig = z
   .object({
