@@ -23,10 +23,15 @@ const bigint: PostgresType<number> = {
  * many rows an array parameter holds. For render's batch statement on a growing table
  * that plan is a nested loop over the table: 14 ms per batch of 500 became 570-750 ms
  * from the sixth batch on. Custom plans cost a few hundred microseconds of planning.
+ * JIT compilation is off: the batch statement's estimated cost (the planner guesses about
+ * 100 invites per address) passes jit_above_cost, and compiling it took 17 ms of a 31 ms
+ * batch of 500, on every batch; none of the tool's statements runs long enough to win
+ * that back.
  */
 export const sessionSettings = {
   application_name: 'beta-invites',
   plan_cache_mode: 'force_custom_plan',
+  jit: 'off',
 } as const;
 
 /** The settings as SET statements, for a session that ignores startup parameters. */

@@ -10,11 +10,12 @@ describe(`the tool's database connection (${dbKind})`, () => {
     await db?.drop();
   });
 
-  it('names itself and plans each statement for its own parameters', async () => {
+  it('names itself, plans each statement for its own parameters, never JIT-compiles', async () => {
     const sql = await db.sql();
-    const [row] = await sql<{ name: string; plans: string }[]>`
+    const [row] = await sql<{ name: string; plans: string; jit: string }[]>`
       select current_setting('application_name') as name,
-             current_setting('plan_cache_mode') as plans`;
-    expect(row).toEqual({ name: 'beta-invites', plans: 'force_custom_plan' });
+             current_setting('plan_cache_mode') as plans,
+             current_setting('jit') as jit`;
+    expect(row).toEqual({ name: 'beta-invites', plans: 'force_custom_plan', jit: 'off' });
   });
 });
