@@ -8,14 +8,11 @@ import path from 'node:path';
 import process from 'node:process';
 import { URL } from 'node:url';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import { manifestEntries } from './manifest-entries.js';
 
 const [dir, url, from] = process.argv.slice(2);
 const { hostname: host, port } = new URL(url);
-const entries = fs
-  .readFileSync(path.join(dir, 'manifest.jsonl'), 'utf8')
-  .split('\n')
-  .filter(Boolean)
-  .map((line) => JSON.parse(line));
+const entries = manifestEntries(dir);
 
 let next = 0;
 async function lane() {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import process from 'node:process';
 import { URL } from 'node:url';
 import nodemailer from 'nodemailer';
+import { manifestEntries } from './manifest-entries.js';
 
 const [dir, url, from] = process.argv.slice(2);
 const { hostname: host, port } = new URL(url);
@@ -19,11 +20,7 @@ const pool = nodemailer.createTransport({
   secure: false,
   ignoreTLS: true,
 });
-const entries = fs
-  .readFileSync(path.join(dir, 'manifest.jsonl'), 'utf8')
-  .split('\n')
-  .filter(Boolean)
-  .map((line) => JSON.parse(line));
+const entries = manifestEntries(dir);
 
 // A window of messages in flight: enough to keep every connection busy, few enough
 // that the files are not all read into memory at once.
