@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { isTransientError } from 'nodemailer/lib/errors';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { SmtpAddress } from './smtp-url.js';
 
@@ -20,17 +21,6 @@ export interface ConnectionSettings {
   address: SmtpAddress;
   /** STARTTLS is mandatory (the URL asks for it, or a password must not cross in clear). */
   requireTLS: boolean;
-}
-
-/** The connection broke, or the relay said 421: worth trying again on a new connection. */
-function connectionTrouble(error: unknown): boolean {
-  const e = error as ConnectionError;
-  return (
-    e.responseCode === 421 ||
-    e.code === 'ECONNECTION' ||
-    e.code === 'ESOCKET' ||
-    e.code === 'ETIMEDOUT'
-  );
 }
 
 function connectionOptions({ address, requireTLS }: ConnectionSettings): SMTPConnection.Options {
@@ -114,7 +104,8 @@ export class SmtpConnections {
         return info.response;
       } catch (error) {
         const reused = lease.messages > 0;
-        if (reused && !body.readableDidRead && connectionTrouble(error)) {
+        // nodemailer's own test: the connection broke, or the relay said 421.
+        if (reused && !body.readableDidRead && isTransientError(error as ConnectionError)) {
           this.retire(lease);
           continue;
         }
