@@ -135,7 +135,8 @@ describe('revoke', () => {
     expect(await states(await db.sql())).toEqual(before);
   });
 
-  it('exits 1 for an unknown code and 64 for an empty reason', async () => {
+  it('exits 1 for an unknown code and 64 for an empty or too long reason, changing nothing', async () => {
+    const before = await states(await db.sql());
     const unknown = await runCli(['revoke', 'ZZZZ-ZZZZ-ZZZZ-ZZZZ'], { db });
     expect([unknown.exitCode, unknown.stdout, unknown.stderr.split('\n').slice(-2)])
       .toMatchInlineSnapshot(`
@@ -157,5 +158,15 @@ describe('revoke', () => {
         see beta-invites revoke --help",
       ]
     `);
+    const long = await runCli(['revoke', 'quinn@example.org', '--reason', 'x'.repeat(501)], { db });
+    expect([long.exitCode, long.stdout, long.stderr]).toMatchInlineSnapshot(`
+      [
+        64,
+        "",
+        "beta-invites: --reason: keep the reason under 500 characters
+        see beta-invites revoke --help",
+      ]
+    `);
+    expect(await states(await db.sql())).toEqual(before);
   });
 });
